@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what is missing, starts a private PostgreSQL and RabbitMQ on
+# loopback, runs every test assembly, stops what it started, prints "N passed, N failed, N skipped" last and exits
+# with dotnet's exit code.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+source scripts/servers.sh
+
+state="$root/.local/test"
+mkdir -p "$state" artifacts
+PG_PORT=${TEST_PG_PORT:-55433}
+RMQ_PORT=${TEST_RABBITMQ_PORT:-55672}
+
+ensure_packages pg rabbitmq chromium
+rm -rf "$state/pg"
+pg_start "$state" "$PG_PORT"
+rmq_start "$state" "$RMQ_PORT"
+cleanup() { rmq_stop "$state" "$RMQ_PORT"; pg_stop "$state"; }
+trap cleanup EXIT
+
+export ES_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=60"
+export ES_TEST_RABBITMQ="$RABBITMQ_URI"
+
+log="$root/artifacts/test-output.log"
+dotnet test EventStore.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+
+# dotnet test prints one summary line per test assembly; CI reads one closing line for the whole run.
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!  - Failed:' "$log" | \
+  sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' | \
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$code"
