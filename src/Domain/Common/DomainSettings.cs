@@ -1,0 +1,28 @@
+namespace CoManagement.Domain.Common;
+
+/// <summary>
+/// Thresholds with no national number behind them; the defaults come from the source articles (see shared/domain.md).
+/// Months and years are fixed day counts so that a threshold means the same thing in every projection and every query.
+/// </summary>
+public sealed record DomainSettings
+{
+    public static readonly DomainSettings Default = new();
+
+    public TimeSpan ReportOverdue { get; init; } = TimeSpan.FromDays(90);
+
+    public TimeSpan ContactOverdue { get; init; } = TimeSpan.FromDays(30);
+
+    public TimeSpan Idle { get; init; } = TimeSpan.FromDays(90);
+
+    public TimeSpan LongIdle { get; init; } = TimeSpan.FromDays(180);
+
+    public TimeSpan LostContactSuspension { get; init; } = TimeSpan.FromDays(183);
+
+    public TimeSpan TransferExpectedAfter { get; init; } = TimeSpan.FromDays(183);
+
+    public TimeSpan SuspensionRestorableWithin { get; init; } = TimeSpan.FromDays(730);
+
+    public int MaxTextLength { get; init; } = 200;
+
+    public int MaxIdLength { get; init; } = 64;
+}

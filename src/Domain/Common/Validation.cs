@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+
+namespace CoManagement.Domain.Common;
+
+/// <summary>
+/// Checks the shape of a command before any business rule. Checks chain and the first failure wins, so a caller always
+/// gets one stable reason. Commands arrive deserialised from outside, so "non-nullable" fields may still be null here.
+/// </summary>
+public readonly partial struct Validation
+{
+    private readonly DomainSettings settings;
+    private readonly DateTimeOffset now;
+
+    private Validation(DomainSettings settings, DateTimeOffset now, Rejection? rejection) =>
+        (this.settings, this.now, Rejection) = (settings, now, rejection);
+
+    public Rejection? Rejection { get; }
+
+    public static Validation Of(ICommand command, DomainSettings settings)
+    {
+        var v = new Validation(settings, command.Now, null);
+        return v
+            .That(command.CommandId != Guid.Empty, ReasonCodes.MissingField, "commandId is required")
+            .That(command.Now != default, ReasonCodes.MissingField, "now is required")
+            .That(command.Actor is not null, ReasonCodes.MissingField, "actor is required")
+            .Id(command.Actor?.UserId, "actor.userId")
+            .Id(command.Actor?.OrganizationId, "actor.organizationId")
+            .Defined(command.Actor?.Side ?? default, "actor.side");
+    }
+
+    public Validation That(bool ok, string code, string message) =>
+        Rejection is not null || ok ? this : new(settings, now, new Rejection(code, message));
+
+    public Validation Then(Func<Rejection?> check) =>
+        Rejection is not null ? this : new(settings, now, check());
+
+    public Validation Id(string? value, string field) =>
+        Required(value, field).Max(value, settings.MaxIdLength, field);
+
+    public Validation OptionalId(string? value, string field) => value is null ? this : Id(value, field);
+
+    public Validation Text(string? value, string field) =>
+        Required(value, field).Max(value, settings.MaxTextLength, field);
+
+    public Validation OptionalText(string? value, string field) => Max(value, settings.MaxTextLength, field);
+
+    public Validation Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
+        That(Enum.IsDefined(value), ReasonCodes.InvalidValue, $"{field} has no value '{value}'");
+
+    /// <summary>A business time: present, and not after the command's <c>Now</c> (nothing is recorded in advance).</summary>
+    public Validation Time(DateTimeOffset value, string field) =>
+        That(value != default, ReasonCodes.MissingField, $"{field} is required")
+        .That(value <= now, ReasonCodes.TimeInFuture, $"{field} {value:O} is after now {now:O}");
+
+    /// <summary>A deadline: present, may lie in the future.</summary>
+    public Validation Deadline(DateTimeOffset value, string field) =>
+        That(value != default, ReasonCodes.MissingField, $"{field} is required");
+
+    public Validation Region(string? value, string field, string reasonCode) =>
+        Required(value, field).Then(() => RegionCode.Validate(value, field, reasonCode));
+
+    public Validation Phone(string? value, string field, string reasonCode) =>
+        Required(value, field).That(PhonePattern().IsMatch(value ?? ""), reasonCode, $"{field} '{value}' is not a phone number");
+
+    public Validation OptionalPhone(string? value, string field, string reasonCode) =>
+        value is null ? this : Phone(value, field, reasonCode);
+
+    /// <summary>A PRC resident ID number (18 characters, the last a digit or X).</summary>
+    public Validation IdNumber(string? value, string field, string reasonCode) =>
+        Required(value, field).That(IdNumberPattern().IsMatch(value ?? ""), reasonCode, $"{field} is not an 18-character ID number");
+
+    private Validation Required(string? value, string field) =>
+        That(!string.IsNullOrWhiteSpace(value), ReasonCodes.MissingField, $"{field} is required");
+
+    private Validation Max(string? value, int max, string field) =>
+        That(value is null || value.Length <= max, ReasonCodes.FieldTooLong, $"{field} is longer than {max} characters");
+
+    [GeneratedRegex(@"^\+?[0-9][0-9 -]{4,18}[0-9]$")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^[0-9]{17}[0-9X]$")]
+    private static partial Regex IdNumberPattern();
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace CoManagement.EventStore;
+
+/// <summary>Who did it and why, stored with every event (and covered by its hash).</summary>
+public sealed record EventMetadata(
+    Guid? CorrelationId = null,
+    Guid? CausationId = null,
+    string? Actor = null,
+    string? Organization = null,
+    string? Side = null,
+    Guid? CommandId = null)
+{
+    public static EventMetadata Empty { get; } = new();
+}
+
+/// <summary>An event to append: its registered type name and schema version, its JSON, and when it happened.</summary>
+public sealed record EventData(string Type, int SchemaVersion, string Json, DateTimeOffset BusinessTime, EventMetadata Metadata);
+
+/// <summary>An event as stored. <see cref="Json"/> and <see cref="MetadataJson"/> are PostgreSQL's canonical jsonb text.</summary>
+public sealed record RecordedEvent(
+    long Position,
+    string StreamId,
+    long Version,
+    string Type,
+    int SchemaVersion,
+    string Json,
+    string MetadataJson,
+    DateTimeOffset BusinessTime,
+    DateTimeOffset RecordedTime,
+    byte[] Hash)
+{
+    public EventMetadata Metadata => System.Text.Json.JsonSerializer.Deserialize(MetadataJson, EventStoreJson.Default.EventMetadata) ?? EventMetadata.Empty;
+}
+
+/// <summary>The outcome of an append: the versions written, their global positions, and whether it was a repeat.</summary>
+public sealed record AppendResult(
+    string StreamId,
+    long FromVersion,
+    long ToVersion,
+    IReadOnlyList<long> Positions,
+    DateTimeOffset RecordedTime,
+    bool Duplicate)
+{
+    public long NextExpectedVersion => ToVersion;
+}
+
+/// <summary>One stream's part of an append: used for several streams in one transaction and for bulk imports.</summary>
+public sealed record StreamWrite(string StreamId, ExpectedVersion Expected, IReadOnlyList<EventData> Events, Guid? CommandId = null);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventMetadata))]
+[JsonSerializable(typeof(Seal))]
+[JsonSerializable(typeof(List<Seal>))]
+[JsonSerializable(typeof(ExportedEvent))]
+internal sealed partial class EventStoreJson : JsonSerializerContext;

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoManagement.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    private const string WrongVersionState = "ES409";
+    private const string ArchivedState = "ES410";
+
+    /// <summary>
+    /// Appends to one stream in one round trip (plus a commit when append listeners run), checking the expected
+    /// version before any global position is taken. A repeated command id returns the first result and writes nothing.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events,
+        Guid? commandId = null, CancellationToken ct = default)
+    {
+        var results = await AppendAsync([new StreamWrite(streamId, expected, events, commandId)], ct).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Appends to several streams in one transaction: all or nothing.</summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct = default)
+    {
+        try
+        {
+            return await AppendInOwnTransactionAsync(writes, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "commands_pkey")
+        {
+            // A command id was committed meanwhile by an append to another stream. Everything rolled back; once more,
+            // the append function now finds that command and answers it as a repeat.
+            return await AppendInOwnTransactionAsync(writes, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Appends inside the caller's open transaction on <paramref name="connection"/>, so the caller can write other
+    /// rows atomically with the events. Append listeners run here too. Streams are locked in id order (no deadlocks).
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(NpgsqlConnection connection, IReadOnlyList<StreamWrite> writes, CancellationToken ct = default)
+    {
+        var results = new AppendResult[writes.Count];
+        var recorded = new List<RecordedEvent>();
+        foreach (var (write, index) in writes.Select((w, i) => (w, i)).OrderBy(x => x.w.StreamId, StringComparer.Ordinal))
+            results[index] = await AppendCoreAsync(connection, write, recorded, ct).ConfigureAwait(false);
+        if (recorded.Count > 0)
+        {
+            foreach (var listener in _listeners)
+                await listener.OnAppendedAsync(connection, recorded, ct).ConfigureAwait(false);
+        }
+        return results;
+    }
+
+    /// <summary>The first result of a command id, if one was ever stored.</summary>
+    public async Task<AppendResult?> FindCommandAsync(Guid commandId, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(Sql.FindCommand);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = commandId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            return null;
+        return new AppendResult(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero), Duplicate: true);
+    }
+
+    private async Task<IReadOnlyList<AppendResult>> AppendInOwnTransactionAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        if (writes.Count == 1 && _listeners.Count == 0)
+            return [await AppendCoreAsync(connection, writes[0], [], ct).ConfigureAwait(false)];
+
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var results = await AppendAsync(connection, writes, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(NpgsqlConnection connection, StreamWrite write, List<RecordedEvent> recorded, CancellationToken ct)
+    {
+        Validate(write);
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.append", ActivityKind.Client);
+        activity?.SetTag("eventstore.stream", write.StreamId);
+        activity?.SetTag("eventstore.expected_version", write.Expected.ToString());
+        activity?.SetTag("eventstore.event_count", write.Events.Count);
+        var started = Stopwatch.GetTimestamp();
+
+        var n = write.Events.Count;
+        var types = new string[n];
+        var schemaVersions = new int[n];
+        var data = new string[n];
+        var metadata = new string[n];
+        var business = new DateTime[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = write.Events[i];
+            types[i] = e.Type;
+            schemaVersions[i] = e.SchemaVersion;
+            data[i] = e.Json;
+            metadata[i] = JsonSerializer.Serialize(e.Metadata, EventStoreJson.Default.EventMetadata);
+            business[i] = e.BusinessTime.UtcDateTime;
+        }
+
+        await using var cmd = new NpgsqlCommand(Sql.Append, connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)write.CommandId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = schemaVersions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = business, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+
+        try
+        {
+            AppendResult result;
+            await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                result = new AppendResult(
+                    write.StreamId,
+                    reader.GetInt64(0),
+                    reader.GetInt64(1),
+                    reader.GetFieldValue<long[]>(2),
+                    new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero),
+                    reader.GetBoolean(5));
+                if (!result.Duplicate)
+                {
+                    var hashes = reader.GetFieldValue<byte[][]>(4);
+                    for (var i = 0; i < n; i++)
+                        recorded.Add(new RecordedEvent(result.Positions[i], write.StreamId, result.FromVersion + i, types[i],
+                            schemaVersions[i], data[i], metadata[i], write.Events[i].BusinessTime, result.RecordedTime, hashes[i]));
+                }
+            }
+            if (result.Duplicate)
+                EventStoreTelemetry.Duplicates.Add(1);
+            else
+                EventStoreTelemetry.EventsAppended.Add(n);
+            EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            activity?.SetTag("eventstore.version", result.ToVersion);
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState == WrongVersionState)
+        {
+            EventStoreTelemetry.Conflicts.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "wrong expected version");
+            throw new WrongExpectedVersionException(write.StreamId, write.Expected, long.Parse(e.Hint!, CultureInfo.InvariantCulture), e);
+        }
+        catch (PostgresException e) when (e.SqlState == ArchivedState)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "stream archived");
+            throw new StreamArchivedException(write.StreamId, e);
+        }
+    }
+
+    private void Validate(StreamWrite write)
+    {
+        StreamIds.Validate(write.StreamId);
+        if (write.Events.Count > _maxEventsPerAppend)
+            throw new ArgumentException($"At most {_maxEventsPerAppend} events per append; use BulkImportAsync for imports.", nameof(write));
+        foreach (var e in write.Events)
+        {
+            StreamIds.ValidateTypeName(e.Type);
+            if (e.SchemaVersion < 1)
+                throw new ArgumentException($"Event '{e.Type}' has schema version {e.SchemaVersion}; versions start at 1.", nameof(write));
+        }
+    }
+}

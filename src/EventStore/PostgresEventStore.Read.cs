@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoManagement.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    private string? _readAll, _readByVersion, _readByRecorded, _readByBusiness, _readByPosition;
+
+    /// <summary>Reads a stream in version order, hot or archived, optionally only up to a point in its history.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, AsOf? asOf = null, long afterVersion = 0, CancellationToken ct = default)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_stream", ActivityKind.Client);
+        activity?.SetTag("eventstore.stream", streamId);
+        var (sql, bound) = asOf switch
+        {
+            null => (_readAll ??= Sql.ReadStream(""), (NpgsqlParameter?)null),
+            AsOf.Version v => (_readByVersion ??= Sql.ReadStream("AND version <= $3"), new NpgsqlParameter<long> { TypedValue = v.Value }),
+            AsOf.RecordedTime t => (_readByRecorded ??= Sql.ReadStream("AND recorded_time <= $3"), Timestamp(t.Value)),
+            AsOf.BusinessTime t => (_readByBusiness ??= Sql.ReadStream("AND business_time <= $3"), Timestamp(t.Value)),
+            AsOf.Position p => (_readByPosition ??= Sql.ReadStream("AND position <= $3"), new NpgsqlParameter<long> { TypedValue = p.Value }),
+            _ => throw new ArgumentOutOfRangeException(nameof(asOf)),
+        };
+        await using var cmd = _dataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+        if (bound is not null)
+            cmd.Parameters.Add(bound);
+        var events = await ReadEventsAsync(cmd, ct).ConfigureAwait(false);
+        activity?.SetTag("eventstore.event_count", events.Count);
+        return events;
+    }
+
+    /// <summary>The stream's current version (0 when it has no events); archived streams keep theirs.</summary>
+    public async Task<long> GetStreamVersionAsync(string streamId, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(Sql.StreamVersion);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text });
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public async Task<bool> StreamExistsAsync(string streamId, CancellationToken ct = default) =>
+        await GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) > 0;
+
+    private static NpgsqlParameter<DateTime> Timestamp(DateTimeOffset value) =>
+        new() { TypedValue = value.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    internal static async Task<List<RecordedEvent>> ReadEventsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var events = new List<RecordedEvent>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            events.Add(ReadEvent(reader));
+        return events;
+    }
+
+    internal static RecordedEvent ReadEvent(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetString(3),
+        reader.GetInt32(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(7), TimeSpan.Zero),
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero),
+        reader.GetFieldValue<byte[]>(9));
+}

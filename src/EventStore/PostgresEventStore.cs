@@ -1,0 +1,35 @@
+using CoManagement.EventStore.Schema;
+using Npgsql;
+
+namespace CoManagement.EventStore;
+
+/// <summary>
+/// The event store on PostgreSQL. One class, one file per operation: Append, Read, Feed, Integrity (hash chain,
+/// verification, seals), Archive, Bulk. Every operation uses prepared statements and, where it can, one round trip.
+/// </summary>
+public sealed partial class PostgresEventStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly StoreNames _names;
+    private readonly IReadOnlyList<IAppendListener> _listeners;
+    private readonly int _maxEventsPerAppend;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreOptions? options = null)
+    {
+        options ??= new EventStoreOptions();
+        _dataSource = dataSource;
+        _names = new StoreNames(options.Schema);
+        _listeners = [.. options.AppendListeners];
+        _maxEventsPerAppend = options.MaxEventsPerAppend;
+        Sql = new StoreSql(_names);
+    }
+
+    public string Schema => _names.Schema;
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    internal StoreSql Sql { get; }
+
+    /// <summary>Creates or upgrades the store's schema; safe to call from several processes at once.</summary>
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default) => SchemaMigrator.MigrateAsync(_dataSource, Schema, ct);
+}

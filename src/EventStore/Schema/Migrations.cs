@@ -1,0 +1,256 @@
+namespace CoManagement.EventStore.Schema;
+
+/// <summary>
+/// The store's tables and functions as versioned scripts. <c>{schema}</c>, <c>{lock_ns}</c> and <c>{announce_base}</c>
+/// are replaced per store (see <see cref="StoreNames"/>). A script, once released, is never edited: add a new one.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "events, streams, commands, seals", V1),
+        (2, "append, feed head and feed status functions", V2),
+    ];
+
+    private const string V1 = """
+        CREATE TABLE {schema}.events (
+            position        bigint      NOT NULL,
+            stream_id       text        NOT NULL,
+            version         bigint      NOT NULL,
+            type            text        NOT NULL,
+            schema_version  int         NOT NULL,
+            data            jsonb       NOT NULL,
+            metadata        jsonb       NOT NULL,
+            business_time   timestamptz NOT NULL,
+            recorded_time   timestamptz NOT NULL,
+            hash            bytea       NOT NULL,
+            CONSTRAINT events_pk PRIMARY KEY (position),
+            CONSTRAINT events_stream_version UNIQUE (stream_id, version)
+        );
+
+        -- Archived streams live here: same shape, own indexes, out of the hot table.
+        CREATE TABLE {schema}.events_archive (LIKE {schema}.events INCLUDING ALL);
+
+        CREATE TABLE {schema}.archived_streams (
+            stream_id    text        PRIMARY KEY,
+            version      bigint      NOT NULL,
+            last_hash    bytea       NOT NULL,
+            archived_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+        );
+
+        -- CACHE 1: every nextval is visible at once to pg_sequence_last_value, which the feed head relies on.
+        CREATE SEQUENCE {schema}.positions AS bigint CACHE 1;
+
+        -- Command ids are kept for ever (no time window): a repeat returns the first result.
+        CREATE TABLE {schema}.commands (
+            command_id     uuid        PRIMARY KEY,
+            stream_id      text        NOT NULL,
+            from_version   bigint      NOT NULL,
+            to_version     bigint      NOT NULL,
+            positions      bigint[]    NOT NULL,
+            recorded_time  timestamptz NOT NULL
+        );
+
+        CREATE TABLE {schema}.seals (
+            seal_no             bigint      PRIMARY KEY,
+            from_position       bigint      NOT NULL,
+            to_position         bigint      NOT NULL,
+            event_count         bigint      NOT NULL,
+            events_hash         bytea       NOT NULL,
+            previous_seal_hash  bytea       NOT NULL,
+            seal_hash           bytea       NOT NULL,
+            created_at          timestamptz NOT NULL DEFAULT clock_timestamp()
+        );
+
+        -- The canonical bytes of an event, chained to the previous hash of its stream. HashChain.cs computes the same in C#.
+        CREATE FUNCTION {schema}.event_hash(
+            p_prev bytea, p_stream text, p_version bigint, p_position bigint, p_type text, p_schema_version int,
+            p_business timestamptz, p_recorded timestamptz, p_data jsonb, p_metadata jsonb)
+        RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT sha256(p_prev || convert_to(
+                p_stream || E'\n' || p_version || E'\n' || p_position || E'\n' || p_type || E'\n' || p_schema_version || E'\n' ||
+                to_char(p_business AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' ||
+                to_char(p_recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' ||
+                p_data::text || E'\n' || p_metadata::text, 'UTF8'))
+        $$;
+        """;
+
+    // Expected version encoding: -1 any, -2 no stream, -3 stream exists, n >= 0 exactly n events.
+    private const string V2 = """
+        CREATE FUNCTION {schema}.append(
+            p_stream text, p_expected bigint, p_command uuid,
+            p_types text[], p_schema_versions int[], p_data jsonb[], p_metadata jsonb[], p_business timestamptz[],
+            OUT o_from_version bigint, OUT o_to_version bigint, OUT o_positions bigint[],
+            OUT o_recorded timestamptz, OUT o_hashes bytea[], OUT o_duplicate boolean)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            n        int := coalesce(array_length(p_types, 1), 0);
+            v_hash   bytea;
+            v_pos    bigint;
+            i        int;
+        BEGIN
+            o_duplicate := false;
+            -- Writers of one stream queue here until the previous one commits; the loser then sees the new version,
+            -- so a conflict is detected before any position is taken (losers burn nothing).
+            PERFORM pg_advisory_xact_lock({lock_ns}, hashtext(p_stream));
+
+            IF p_command IS NOT NULL THEN
+                SELECT c.from_version, c.to_version, c.positions, c.recorded_time
+                  INTO o_from_version, o_to_version, o_positions, o_recorded
+                  FROM {schema}.commands c WHERE c.command_id = p_command;
+                IF FOUND THEN o_duplicate := true; RETURN; END IF;
+            END IF;
+
+            SELECT e.version, e.hash INTO o_to_version, v_hash
+              FROM {schema}.events e WHERE e.stream_id = p_stream ORDER BY e.version DESC LIMIT 1;
+            IF NOT FOUND THEN
+                IF EXISTS (SELECT 1 FROM {schema}.archived_streams a WHERE a.stream_id = p_stream) THEN
+                    RAISE EXCEPTION 'stream % is archived and closed to appends', p_stream USING ERRCODE = 'ES410';
+                END IF;
+                o_to_version := 0;
+                v_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+            END IF;
+
+            IF (p_expected = -2 AND o_to_version <> 0) OR (p_expected = -3 AND o_to_version = 0)
+               OR (p_expected >= 0 AND o_to_version <> p_expected) THEN
+                RAISE EXCEPTION 'wrong expected version for stream %: expected %, actual %',
+                    p_stream,
+                    CASE p_expected WHEN -2 THEN 'no stream' WHEN -3 THEN 'stream exists' ELSE p_expected::text END,
+                    o_to_version
+                    USING ERRCODE = 'ES409', HINT = o_to_version::text;
+            END IF;
+
+            o_from_version := o_to_version + 1;
+            o_recorded := clock_timestamp();
+            o_positions := '{}';
+            o_hashes := '{}';
+            IF n > 0 THEN
+                -- Announce a lower bound of the positions this transaction is about to take; the feed head stays
+                -- below it until we commit or roll back (see feed_head). Shared: announcers never wait for each other.
+                PERFORM pg_advisory_xact_lock_shared({announce_base} | coalesce(pg_sequence_last_value('{schema}.positions'), 0));
+                FOR i IN 1 .. n LOOP
+                    v_pos := nextval('{schema}.positions');
+                    o_to_version := o_to_version + 1;
+                    v_hash := {schema}.event_hash(v_hash, p_stream, o_to_version, v_pos, p_types[i], p_schema_versions[i],
+                                                  p_business[i], o_recorded, p_data[i], p_metadata[i]);
+                    o_positions := o_positions || v_pos;
+                    o_hashes := o_hashes || v_hash;
+                END LOOP;
+                INSERT INTO {schema}.events
+                    (position, stream_id, version, type, schema_version, data, metadata, business_time, recorded_time, hash)
+                SELECT o_positions[k], p_stream, o_from_version - 1 + k, p_types[k], p_schema_versions[k], p_data[k],
+                       p_metadata[k], p_business[k], o_recorded, o_hashes[k]
+                  FROM generate_series(1, n) AS k;
+            END IF;
+
+            IF p_command IS NOT NULL THEN
+                INSERT INTO {schema}.commands (command_id, stream_id, from_version, to_version, positions, recorded_time)
+                VALUES (p_command, p_stream, o_from_version, o_to_version, o_positions, o_recorded);
+            END IF;
+        END $$;
+
+        -- Running hash chain as a window aggregate: the first row of a stream comes in already chained to the stream's
+        -- previous hash (a strict transition with no initial state takes the first input as the state).
+        CREATE FUNCTION {schema}.chain_step(state bytea, canonical bytea) RETURNS bytea
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT sha256(state || canonical)';
+        CREATE AGGREGATE {schema}.hash_chain(bytea) (SFUNC = {schema}.chain_step, STYPE = bytea);
+
+        -- Bulk import of rows COPYed into pg_temp.es_import, set-based: lock the streams in id order, check every
+        -- expected version (nothing is written if one is wrong), announce, take positions, chain and insert.
+        CREATE FUNCTION {schema}.import_staged() RETURNS bigint LANGUAGE plpgsql AS $$
+        DECLARE
+            v_bad record;
+            v_count bigint;
+            v_recorded timestamptz := clock_timestamp();
+        BEGIN
+            PERFORM pg_advisory_xact_lock({lock_ns}, hashtext(s.stream_id))
+               FROM (SELECT DISTINCT stream_id FROM pg_temp.es_import ORDER BY 1) s;
+
+            CREATE TEMP TABLE IF NOT EXISTS es_import_streams
+                (stream_id text PRIMARY KEY, expected bigint, current bigint, prev_hash bytea, archived boolean) ON COMMIT DROP;
+            INSERT INTO es_import_streams
+            SELECT s.stream_id, s.expected, coalesce(e.version, 0), coalesce(e.hash, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea),
+                   EXISTS (SELECT 1 FROM {schema}.archived_streams a WHERE a.stream_id = s.stream_id)
+              FROM (SELECT stream_id, min(expected) AS expected FROM pg_temp.es_import GROUP BY stream_id) s
+              LEFT JOIN LATERAL (SELECT x.version, x.hash FROM {schema}.events x WHERE x.stream_id = s.stream_id
+                                  ORDER BY x.version DESC LIMIT 1) e ON true;
+
+            SELECT * INTO v_bad FROM es_import_streams
+             WHERE archived OR (expected = -2 AND current <> 0) OR (expected = -3 AND current = 0)
+                OR (expected >= 0 AND current <> expected)
+             ORDER BY stream_id LIMIT 1;
+            IF FOUND THEN
+                IF v_bad.archived THEN
+                    RAISE EXCEPTION 'stream % is archived and closed to appends', v_bad.stream_id USING ERRCODE = 'ES410';
+                END IF;
+                RAISE EXCEPTION 'wrong expected version for stream %: expected %, actual %', v_bad.stream_id,
+                    CASE v_bad.expected WHEN -2 THEN 'no stream' WHEN -3 THEN 'stream exists' ELSE v_bad.expected::text END,
+                    v_bad.current USING ERRCODE = 'ES409', HINT = v_bad.stream_id || E'\n' || v_bad.current;
+            END IF;
+
+            PERFORM pg_advisory_xact_lock_shared({announce_base} | coalesce(pg_sequence_last_value('{schema}.positions'), 0));
+            INSERT INTO {schema}.events
+                (position, stream_id, version, type, schema_version, data, metadata, business_time, recorded_time, hash)
+            SELECT p.position, p.stream_id, p.version, p.type, p.schema_version, p.data, p.metadata, p.business_time, v_recorded,
+                   {schema}.hash_chain(CASE WHEN p.version = p.current + 1 THEN sha256(p.prev_hash || p.canonical) ELSE p.canonical END)
+                       OVER (PARTITION BY p.stream_id ORDER BY p.version)
+              FROM (SELECT q.*, convert_to(
+                        q.stream_id || E'\n' || q.version || E'\n' || q.position || E'\n' || q.type || E'\n' || q.schema_version || E'\n' ||
+                        to_char(q.business_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' ||
+                        to_char(v_recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' ||
+                        q.data::text || E'\n' || q.metadata::text, 'UTF8') AS canonical
+                      FROM (SELECT nextval('{schema}.positions') AS position, o.*
+                              FROM (SELECT i.stream_id, st.current + i.seq AS version, i.type, i.schema_version, i.data, i.metadata,
+                                           i.business_time, st.current, st.prev_hash
+                                      FROM pg_temp.es_import i JOIN es_import_streams st USING (stream_id)
+                                     ORDER BY i.stream_id, i.seq) o) q) p;
+            GET DIAGNOSTICS v_count = ROW_COUNT;
+            TRUNCATE pg_temp.es_import;
+            RETURN v_count;
+        END $$;
+
+        -- The highest position below which every position is final: committed (visible to any later snapshot) or never
+        -- to be used. Order matters: read the sequence first, then the announcements. A writer whose position is <= the
+        -- sequence value read here announced before taking it, so it is either still announced (and bounds the head) or
+        -- finished, and locks are released only after a commit is visible.
+        CREATE FUNCTION {schema}.feed_head(OUT head bigint, OUT last_allocated bigint, OUT lowest_announced bigint)
+        LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+            last_allocated := coalesce(pg_sequence_last_value('{schema}.positions'), 0);
+            SELECT min(((l.classid::bigint & 65535) << 32) | l.objid::bigint) INTO lowest_announced
+              FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND (l.classid::bigint >> 16) = ({announce_base} >> 48)
+               AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database());
+            head := least(last_allocated, lowest_announced);
+        END $$;
+
+        -- The head, the newest committed position and, when the head is held back, who holds it.
+        CREATE FUNCTION {schema}.feed_status()
+        RETURNS TABLE (head bigint, newest_committed bigint, lag_seconds double precision,
+                       blocker_pid int, blocker_xid text, blocker_xact_start timestamptz, blocker_state text,
+                       blocker_query text, blocker_bound bigint)
+        LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            h bigint;
+        BEGIN
+            SELECT f.head INTO h FROM {schema}.feed_head() f;
+            RETURN QUERY
+            WITH newest AS (
+                SELECT coalesce((SELECT max(e.position) FROM {schema}.events e), 0) AS pos
+            ), first_behind AS (
+                SELECT e.recorded_time AS t FROM {schema}.events e WHERE e.position > h ORDER BY e.position LIMIT 1
+            ), blockers AS (
+                SELECT l.pid, a.backend_xid::text AS xid, a.xact_start, a.state, a.query,
+                       ((l.classid::bigint & 65535) << 32) | l.objid::bigint AS bound
+                  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+                 WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND (l.classid::bigint >> 16) = ({announce_base} >> 48)
+                   AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+            )
+            SELECT h, greatest(n.pos, h),
+                   coalesce(extract(epoch FROM clock_timestamp() - fb.t)::double precision, 0),
+                   b.pid, b.xid, b.xact_start, b.state, b.query, b.bound
+              FROM newest n LEFT JOIN first_behind fb ON true
+              LEFT JOIN LATERAL (SELECT * FROM blockers WHERE blockers.bound < n.pos ORDER BY blockers.bound LIMIT 1) b ON true;
+        END $$;
+        """;
+}

@@ -1,0 +1,39 @@
+using CoManagement.EventStore.Schema;
+
+namespace CoManagement.EventStore;
+
+/// <summary>The statements of one store, rendered once for its schema.</summary>
+internal sealed class StoreSql(StoreNames names)
+{
+    internal const string EventColumns =
+        "position, stream_id, version, type, schema_version, data, metadata, business_time, recorded_time, hash";
+
+    public string Append { get; } = names.Render("SELECT * FROM {schema}.append($1, $2, $3, $4, $5, $6, $7, $8)");
+
+    public string FindCommand { get; } = names.Render(
+        "SELECT stream_id, from_version, to_version, positions, recorded_time FROM {schema}.commands WHERE command_id = $1");
+
+    public string FeedHead { get; } = names.Render("SELECT head FROM {schema}.feed_head()");
+
+    public string FeedStatus { get; } = names.Render("SELECT * FROM {schema}.feed_status()");
+
+    /// <summary>Archived streams are read from their own table; the hot path pays one empty index probe for it.</summary>
+    public string ReadStream(string filter) => names.Render($$"""
+        SELECT {{EventColumns}} FROM {schema}.events WHERE stream_id = $1 AND version > $2 {{filter}}
+        UNION ALL
+        SELECT {{EventColumns}} FROM {schema}.events_archive WHERE stream_id = $1 AND version > $2 {{filter}}
+        ORDER BY version
+        """);
+
+    public string ReadFeed { get; } = names.Render($$"""
+        SELECT {{EventColumns}} FROM {schema}.events WHERE position > $1 AND position <= $2
+        UNION ALL
+        SELECT {{EventColumns}} FROM {schema}.events_archive WHERE position > $1 AND position <= $2
+        ORDER BY position LIMIT $3
+        """);
+
+    public string StreamVersion { get; } = names.Render("""
+        SELECT coalesce((SELECT max(version) FROM {schema}.events WHERE stream_id = $1),
+                        (SELECT version FROM {schema}.archived_streams WHERE stream_id = $1), 0)
+        """);
+}
