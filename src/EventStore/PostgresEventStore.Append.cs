@@ -121,7 +121,7 @@ public sealed partial class PostgresEventStore
             {
                 await reader.ReadAsync(ct).ConfigureAwait(false);
                 result = new AppendResult(
-                    write.StreamId,
+                    reader.GetString(6),
                     reader.GetInt64(0),
                     reader.GetInt64(1),
                     reader.GetFieldValue<long[]>(2),

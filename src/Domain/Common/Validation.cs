@@ -34,6 +34,10 @@ public readonly partial struct Validation
     public Validation Then(Func<Rejection?> check) =>
         Rejection is not null ? this : new(settings, now, check());
 
+    /// <summary>Applies <paramref name="check"/> to every item of a list (a missing list is checked by the caller).</summary>
+    public Validation Each<T>(IEnumerable<T>? items, Func<Validation, T, Validation> check) =>
+        Rejection is not null || items is null ? this : items.Aggregate(this, check);
+
     public Validation Id(string? value, string field) =>
         Required(value, field).Max(value, settings.MaxIdLength, field);
 

@@ -81,7 +81,7 @@ internal static class Migrations
             p_stream text, p_expected bigint, p_command uuid,
             p_types text[], p_schema_versions int[], p_data jsonb[], p_metadata jsonb[], p_business timestamptz[],
             OUT o_from_version bigint, OUT o_to_version bigint, OUT o_positions bigint[],
-            OUT o_recorded timestamptz, OUT o_hashes bytea[], OUT o_duplicate boolean)
+            OUT o_recorded timestamptz, OUT o_hashes bytea[], OUT o_duplicate boolean, OUT o_stream text)
         LANGUAGE plpgsql AS $$
         DECLARE
             n        int := coalesce(array_length(p_types, 1), 0);
@@ -95,11 +95,12 @@ internal static class Migrations
             PERFORM pg_advisory_xact_lock({lock_ns}, hashtext(p_stream));
 
             IF p_command IS NOT NULL THEN
-                SELECT c.from_version, c.to_version, c.positions, c.recorded_time
-                  INTO o_from_version, o_to_version, o_positions, o_recorded
+                SELECT c.from_version, c.to_version, c.positions, c.recorded_time, c.stream_id
+                  INTO o_from_version, o_to_version, o_positions, o_recorded, o_stream
                   FROM {schema}.commands c WHERE c.command_id = p_command;
                 IF FOUND THEN o_duplicate := true; RETURN; END IF;
             END IF;
+            o_stream := p_stream;
 
             SELECT e.version, e.hash INTO o_to_version, v_hash
               FROM {schema}.events e WHERE e.stream_id = p_stream ORDER BY e.version DESC LIMIT 1;

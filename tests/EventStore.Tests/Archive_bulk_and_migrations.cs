@@ -1,0 +1,105 @@
+using Npgsql;
+using static CoManagement.EventStore.Tests.TestEvents;
+
+namespace CoManagement.EventStore.Tests;
+
+public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture<StoreFixture>
+{
+    private PostgresEventStore Store => db.Store;
+
+    [Fact]
+    public async Task an_archived_stream_leaves_the_hot_table_and_stays_readable_replayable_and_verifiable()
+    {
+        var stream = NewStream("closed");
+        await Store.AppendAsync(stream, ExpectedVersion.NoStream, Events(4));
+        var before = await Store.ReadStreamAsync(stream);
+
+        (await Store.ArchiveStreamAsync(stream)).ShouldBeTrue();
+
+        (await db.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}.events WHERE stream_id = '{stream}'")).ShouldBe(0);
+        (await db.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}.events_archive WHERE stream_id = '{stream}'")).ShouldBe(4);
+        (await Store.ReadStreamAsync(stream)).Select(Fingerprint).ShouldBe(before.Select(Fingerprint));
+        (await Store.ReadStreamAsync(stream, new AsOf.Version(2))).Count.ShouldBe(2);
+        (await Store.VerifyStreamAsync(stream)).Intact.ShouldBeTrue();
+        (await Store.GetStreamVersionAsync(stream)).ShouldBe(4);
+        (await Store.IsArchivedAsync(stream)).ShouldBeTrue();
+        await Should.ThrowAsync<StreamArchivedException>(() => Store.AppendAsync(stream, ExpectedVersion.Any, Events(1)));
+
+        var feed = new List<RecordedEvent>();
+        for (var after = 0L; ;)
+        {
+            var page = await Store.ReadFeedAsync(after, 500);
+            if (page.Events.Count == 0) break;
+            feed.AddRange(page.Events);
+            after = page.NextAfter;
+        }
+        feed.Where(e => e.StreamId == stream).Select(e => e.Position).ShouldBe(before.Select(e => e.Position));
+    }
+
+    private static string Fingerprint(RecordedEvent e) => $"{e.Position}/{e.Version}/{e.Json}/{Convert.ToHexString(e.Hash)}";
+
+    [Fact]
+    public async Task a_bulk_import_of_many_streams_chains_like_single_appends()
+    {
+        var existing = NewStream("bulk-existing");
+        await Store.AppendAsync(existing, ExpectedVersion.NoStream, Events(2));
+        var writes = Enumerable.Range(0, 50).Select(i => new StreamWrite(NewStream("bulk"), ExpectedVersion.NoStream, Events(i % 7 + 1)))
+            .Append(new StreamWrite(existing, ExpectedVersion.Exactly(2), Events(3))).ToList();
+
+        var imported = await Store.BulkImportAsync(writes);
+
+        imported.ShouldBe(writes.Sum(w => w.Events.Count));
+        foreach (var w in writes)
+            (await Store.VerifyStreamAsync(w.StreamId)).Intact.ShouldBeTrue();
+        (await Store.ReadStreamAsync(existing)).Select(e => e.Version).ShouldBe([1L, 2L, 3L, 4L, 5L]);
+        (await Store.VerifyStoreAsync()).Intact.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_bulk_import_with_one_wrong_expected_version_writes_nothing()
+    {
+        var existing = NewStream("bulk-x");
+        await Store.AppendAsync(existing, ExpectedVersion.NoStream, Events(1));
+        var fresh = NewStream("bulk-fresh");
+        var positionsBefore = await db.PositionsTakenAsync();
+
+        var error = await Should.ThrowAsync<WrongExpectedVersionException>(() => Store.BulkImportAsync(
+        [
+            new StreamWrite(fresh, ExpectedVersion.NoStream, Events(3)),
+            new StreamWrite(existing, ExpectedVersion.NoStream, Events(1)),
+        ]));
+
+        error.StreamId.ShouldBe(existing);
+        error.ActualVersion.ShouldBe(1);
+        (await Store.StreamExistsAsync(fresh)).ShouldBeFalse();
+        (await db.PositionsTakenAsync()).ShouldBe(positionsBefore);
+    }
+
+    [Fact]
+    public async Task eight_processes_migrating_one_schema_at_once_apply_each_migration_once()
+    {
+        var schema = StoreFixture.NewSchemaName();
+        try
+        {
+            // Separate data sources: separate backends, as separate Host processes would have.
+            var sources = Enumerable.Range(0, 8).Select(_ => NpgsqlDataSource.Create(StoreFixture.ConnectionString)).ToArray();
+            var applied = await Task.WhenAll(sources.Select(s => new PostgresEventStore(s, new EventStoreOptions { Schema = schema }).MigrateAsync()));
+            foreach (var s in sources)
+                await s.DisposeAsync();
+
+            applied.Count(a => a.Count > 0).ShouldBe(1);
+            applied.SelectMany(a => a).ShouldBe(applied.Single(a => a.Count > 0));
+            (await db.ScalarAsync<long>($"SELECT count(*) FROM {schema}.schema_migrations")).ShouldBe(applied.Max(a => a.Count));
+            var store = new PostgresEventStore(db.DataSource, new EventStoreOptions { Schema = schema });
+            (await store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(1))).ToVersion.ShouldBe(1);
+        }
+        finally
+        {
+            await db.ExecuteAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    [Fact]
+    public void a_schema_name_that_is_not_a_plain_identifier_is_refused() =>
+        Should.Throw<ArgumentException>(() => new PostgresEventStore(db.DataSource, new EventStoreOptions { Schema = "x; DROP TABLE y" }));
+}
