@@ -10,6 +10,7 @@ internal static class Migrations
     [
         (1, "events, streams, commands, seals", V1),
         (2, "append, feed head and feed status functions", V2),
+        (3, "projection checkpoints, leases and rebuilds", V3),
     ];
 
     private const string V1 = """
@@ -253,5 +254,20 @@ internal static class Migrations
               FROM newest n LEFT JOIN first_behind fb ON true
               LEFT JOIN LATERAL (SELECT * FROM blockers WHERE blockers.bound < n.pos ORDER BY blockers.bound LIMIT 1) b ON true;
         END $$;
+        """;
+
+    // One row per async projection: its checkpoint, the lease that makes one runner its only writer, and the fence
+    // token that a runner must still hold when it commits a batch. A rebuild keeps its own checkpoint.
+    private const string V3 = """
+        CREATE TABLE {schema}.projections (
+            name               text        PRIMARY KEY,
+            position           bigint      NOT NULL DEFAULT 0,
+            owner              text,
+            fence              bigint      NOT NULL DEFAULT 0,
+            lease_expires_at   timestamptz,
+            rebuild_position   bigint,
+            rebuild_started_at timestamptz,
+            updated_at         timestamptz NOT NULL DEFAULT clock_timestamp()
+        );
         """;
 }

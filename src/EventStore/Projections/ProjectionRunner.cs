@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoManagement.EventStore.Projections;
+
+public sealed record ProjectionRunnerOptions
+{
+    /// <summary>Identifies this runner (process) as the lease owner.</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public int BatchSize { get; init; } = 1000;
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan IdleDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>
+/// Runs one async projection: takes its lease, applies the feed in batches with the checkpoint moved in the same
+/// transaction (a crash never applies an event twice or skips one), rebuilds into a shadow schema and swaps it in when
+/// caught up. Every batch first locks the projection's row and checks the fence token it got with the lease, so a
+/// runner that lost its lease (paused, partitioned) cannot write: its transaction is rolled back.
+/// </summary>
+public sealed class ProjectionRunner
+{
+    private readonly PostgresEventStore _store;
+    private readonly IProjection _projection;
+    private readonly ProjectionRunnerOptions _options;
+    private readonly string _table;
+    private long? _fence;
+
+    public ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionRunnerOptions? options = null)
+    {
+        _store = store;
+        _projection = projection;
+        _options = options ?? new ProjectionRunnerOptions();
+        _table = $"{store.Schema}.projections";
+        LiveSchema = SchemaFor(store, projection.Name);
+        ShadowSchema = LiveSchema + "_next";
+        if (ShadowSchema.Length > 63)
+            throw new ArgumentException($"Projection name '{projection.Name}' makes schema names longer than PostgreSQL allows.");
+    }
+
+    public string Name => _projection.Name;
+
+    /// <summary>The schema readers query: it always holds a complete, consistent projection.</summary>
+    public string LiveSchema { get; }
+
+    public string ShadowSchema { get; }
+
+    public string Owner => _options.Owner;
+
+    public static string SchemaFor(PostgresEventStore store, string projectionName) => $"{store.Schema}_{projectionName}";
+
+    /// <summary>Registers the projection and creates its live schema on first use (idempotent, safe concurrently).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", ct, Text(LiveSchema)).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"INSERT INTO {_table} (name) VALUES ($1) ON CONFLICT DO NOTHING", ct, Text(Name)).ConfigureAwait(false);
+        if (!await SchemaExistsAsync(connection, LiveSchema, ct).ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, $"CREATE SCHEMA {LiveSchema}", ct).ConfigureAwait(false);
+            await _projection.CreateAsync(connection, LiveSchema, ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes or renews the lease. A new owner gets a new fence token; the old owner's next batch fails.</summary>
+    public async Task<bool> TryAcquireLeaseAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _store.DataSource.CreateCommand($"""
+            UPDATE {_table}
+               SET fence = CASE WHEN owner = $2 AND lease_expires_at >= clock_timestamp() THEN fence ELSE fence + 1 END,
+                   owner = $2, lease_expires_at = clock_timestamp() + $3
+             WHERE name = $1 AND (owner IS NULL OR owner = $2 OR lease_expires_at < clock_timestamp())
+            RETURNING fence
+            """);
+        cmd.Parameters.Add(Text(Name));
+        cmd.Parameters.Add(Text(Owner));
+        cmd.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = _options.LeaseDuration, NpgsqlDbType = NpgsqlDbType.Interval });
+        _fence = (long?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return _fence is not null;
+    }
+
+    /// <summary>Gives the lease up so another runner can take over at once (on shutdown).</summary>
+    public async Task ReleaseLeaseAsync(CancellationToken ct = default)
+    {
+        await ExecuteAsync(null, $"UPDATE {_table} SET owner = NULL, lease_expires_at = NULL WHERE name = $1 AND owner = $2", ct, Text(Name), Text(Owner)).ConfigureAwait(false);
+        _fence = null;
+    }
+
+    /// <summary>Applies the next batch to the live tables; returns how many events it applied (0 when caught up).</summary>
+    public Task<int> RunBatchAsync(CancellationToken ct = default) => RunBatchAsync(rebuild: false, ct);
+
+    /// <summary>Starts (or restarts) a rebuild from position 0 into the shadow schema; live tables keep serving.</summary>
+    public async Task StartRebuildAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"DROP SCHEMA IF EXISTS {ShadowSchema} CASCADE; CREATE SCHEMA {ShadowSchema}", ct).ConfigureAwait(false);
+        await _projection.CreateAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"UPDATE {_table} SET rebuild_position = 0, rebuild_started_at = clock_timestamp() WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Advances a rebuild by one batch, or swaps the shadow in when it has caught up with the live checkpoint.
+    /// Returns the events applied; 0 and no rebuild in progress once swapped. Resumes after a crash from its checkpoint.
+    /// </summary>
+    public async Task<int> RunRebuildBatchAsync(CancellationToken ct = default)
+    {
+        var status = await GetStatusAsync(ct).ConfigureAwait(false);
+        if (status.RebuildPosition is not { } rebuilt)
+            return 0;
+        if (rebuilt >= status.Position)
+        {
+            var applied = await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false);
+            if (applied > 0)
+                return applied;
+            await SwapAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
+        return await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rebuilds to the end and swaps, reporting progress as (position, head).</summary>
+    public async Task RebuildAsync(IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
+    {
+        if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
+            await StartRebuildAsync(ct).ConfigureAwait(false);
+        while (true)
+        {
+            // Keep the live side moving too, so the shadow has a target to meet.
+            await RunBatchAsync(ct).ConfigureAwait(false);
+            await RunRebuildBatchAsync(ct).ConfigureAwait(false);
+            var status = await GetStatusAsync(ct).ConfigureAwait(false);
+            progress?.Report((status.RebuildPosition ?? status.Position, status.Head));
+            if (!status.Rebuilding)
+                return;
+            await TryAcquireLeaseAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<ProjectionStatus> GetStatusAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _store.DataSource.CreateCommand($"""
+            SELECT p.position, p.owner, p.fence, p.lease_expires_at, p.rebuild_position,
+                   coalesce(extract(epoch FROM clock_timestamp() - (
+                       SELECT e.recorded_time FROM {_store.Schema}.events e WHERE e.position > p.position ORDER BY e.position LIMIT 1)), 0)::float8
+              FROM {_table} p WHERE p.name = $1
+            """);
+        cmd.Parameters.Add(Text(Name));
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            throw new InvalidOperationException($"Projection '{Name}' is not registered; call EnsureCreatedAsync first.");
+        var position = reader.GetInt64(0);
+        var owner = reader.IsDBNull(1) ? null : reader.GetString(1);
+        var fence = reader.GetInt64(2);
+        DateTimeOffset? expires = reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero);
+        long? rebuild = reader.IsDBNull(4) ? null : reader.GetInt64(4);
+        var lagSeconds = reader.GetDouble(5);
+        await reader.DisposeAsync().ConfigureAwait(false);
+        var head = await _store.RefreshHeadAsync(ct).ConfigureAwait(false);
+        return new ProjectionStatus(Name, position, head, head > position ? lagSeconds : 0, owner, fence, expires, rebuild);
+    }
+
+    /// <summary>Runs until cancelled: keeps the lease, follows the feed, advances a rebuild when one is started.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var lastRenewal = Stopwatch.StartNew();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (_fence is null || lastRenewal.Elapsed > _options.LeaseDuration / 3)
+                {
+                    lastRenewal.Restart();
+                    if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+                    {
+                        await Task.Delay(_options.LeaseDuration / 3, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                int applied;
+                try
+                {
+                    applied = await RunBatchAsync(ct).ConfigureAwait(false) + await RunRebuildBatchAsync(ct).ConfigureAwait(false);
+                }
+                catch (ProjectionOwnershipLostException)
+                {
+                    _fence = null;
+                    continue;
+                }
+                if (applied == 0)
+                    await Task.Delay(_options.IdleDelay, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (_fence is not null)
+                await ReleaseLeaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> RunBatchAsync(bool rebuild, CancellationToken ct)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity(rebuild ? "eventstore.project.rebuild" : "eventstore.project");
+        activity?.SetTag("eventstore.projection", Name);
+        var status = await GetPositionsAsync(ct).ConfigureAwait(false);
+        var from = rebuild ? status.RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.") : status.Position;
+        var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
+        if (page.Events.Count == 0)
+            return 0;
+
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
+        if ((rebuild ? locked.RebuildPosition : locked.Position) != from)
+            return 0; // moved meanwhile (e.g. swapped); the next call starts from the new checkpoint
+
+        await _projection.ApplyAsync(connection, rebuild ? ShadowSchema : LiveSchema, page.Events, ct).ConfigureAwait(false);
+        var column = rebuild ? "rebuild_position" : "position";
+        await ExecuteAsync(connection, $"""
+            UPDATE {_table} SET {column} = $2, lease_expires_at = greatest(lease_expires_at, clock_timestamp() + $3), updated_at = clock_timestamp()
+             WHERE name = $1
+            """, ct, Text(Name), new NpgsqlParameter<long> { TypedValue = page.NextAfter },
+            new NpgsqlParameter<TimeSpan> { TypedValue = _options.LeaseDuration, NpgsqlDbType = NpgsqlDbType.Interval }).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        activity?.SetTag("eventstore.event_count", page.Events.Count);
+        ProjectionTelemetry.Applied.Add(page.Events.Count, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
+        return page.Events.Count;
+    }
+
+    private async Task SwapAsync(CancellationToken ct)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
+        if (locked.RebuildPosition is not { } rebuilt || rebuilt < locked.Position)
+            return;
+        var old = LiveSchema + "_old";
+        await ExecuteAsync(connection, $"""
+            ALTER SCHEMA {LiveSchema} RENAME TO {old};
+            ALTER SCHEMA {ShadowSchema} RENAME TO {LiveSchema};
+            DROP SCHEMA {old} CASCADE;
+            """, ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"UPDATE {_table} SET position = rebuild_position, rebuild_position = NULL, rebuild_started_at = NULL WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task<(long Position, long? RebuildPosition)> LockAndCheckFenceAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT position, rebuild_position, owner, fence FROM {_table} WHERE name = $1 FOR UPDATE", connection);
+        cmd.Parameters.Add(Text(Name));
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            throw new InvalidOperationException($"Projection '{Name}' is not registered; call EnsureCreatedAsync first.");
+        var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
+        if (_fence is not { } fence || owner != Owner || reader.GetInt64(3) != fence)
+            throw new ProjectionOwnershipLostException(Name, Owner);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+
+    private async Task<(long Position, long? RebuildPosition)> GetPositionsAsync(CancellationToken ct)
+    {
+        await using var cmd = _store.DataSource.CreateCommand($"SELECT position, rebuild_position FROM {_table} WHERE name = $1");
+        cmd.Parameters.Add(Text(Name));
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            throw new InvalidOperationException($"Projection '{Name}' is not registered; call EnsureCreatedAsync first.");
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+
+    private static async Task<bool> SchemaExistsAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", connection);
+        cmd.Parameters.Add(Text(schema));
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private async Task ExecuteAsync(NpgsqlConnection? connection, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = connection is null ? _store.DataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddRange(parameters);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
+}
+
+internal static class ProjectionTelemetry
+{
+    internal static readonly System.Diagnostics.Metrics.Counter<long> Applied =
+        EventStoreTelemetry.Meter.CreateCounter<long>("eventstore.projection.events.applied", "{event}", "Events applied by async projections (live and rebuild).");
+}
