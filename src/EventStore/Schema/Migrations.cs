@@ -11,6 +11,7 @@ internal static class Migrations
         (1, "events, streams, commands, seals", V1),
         (2, "append, feed head and feed status functions", V2),
         (3, "projection checkpoints, leases and rebuilds", V3),
+        (4, "outbox", V4),
     ];
 
     private const string V1 = """
@@ -269,5 +270,22 @@ internal static class Migrations
             rebuild_started_at timestamptz,
             updated_at         timestamptz NOT NULL DEFAULT clock_timestamp()
         );
+        """;
+
+    // Integration messages written in the append transaction, published after commit by a relay. The message id is
+    // derived from the event, so a relay that crashes between publishing and marking re-publishes the same id.
+    private const string V4 = """
+        CREATE TABLE {schema}.outbox (
+            seq             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            message_id      uuid        NOT NULL UNIQUE,
+            event_position  bigint      NOT NULL,
+            message_type    text        NOT NULL,
+            destination     text,
+            payload         jsonb       NOT NULL,
+            created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+            published_at    timestamptz,
+            attempts        int         NOT NULL DEFAULT 0
+        );
+        CREATE INDEX outbox_unpublished ON {schema}.outbox (seq) WHERE published_at IS NULL;
         """;
 }

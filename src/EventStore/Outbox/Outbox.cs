@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoManagement.EventStore.Outbox;
+
+/// <summary>A message for other services, derived from a committed event.</summary>
+public sealed record OutboxMessage(string MessageType, string PayloadJson, string? Destination = null);
+
+/// <summary>A stored outbox row, as the relay sees it.</summary>
+public sealed record PendingMessage(long Seq, Guid MessageId, long EventPosition, string MessageType, string? Destination, string PayloadJson, int Attempts);
+
+/// <summary>
+/// Writes integration messages in the append transaction (an append listener): either the events and their messages
+/// are committed together, or neither is. <paramref name="map"/> decides which events become which messages.
+/// </summary>
+public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<OutboxMessage>> map) : IAppendListener
+{
+    private readonly string _insert = $"""
+        INSERT INTO {schema}.outbox (message_id, event_position, message_type, destination, payload)
+        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[])
+        ON CONFLICT (message_id) DO NOTHING
+        """;
+
+    public async Task OnAppendedAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
+    {
+        var rows = events.SelectMany(e => map(e).Select(m => (Event: e, Message: m))).ToList();
+        if (rows.Count == 0)
+            return;
+        await using var cmd = new NpgsqlCommand(_insert, connection);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => MessageIdFor(r.Event.Position, r.Message.MessageType))] });
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => r.Event.Position)] });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => r.Message.MessageType)] });
+        cmd.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. rows.Select(r => r.Message.Destination)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => r.Message.PayloadJson)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A stable id per (event, message type): re-publishing after a crash carries the same id.</summary>
+    public static Guid MessageIdFor(long eventPosition, string messageType)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{eventPosition}:{messageType}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5-style (name-based)
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}
+
+/// <summary>
+/// Publishes outbox rows after commit, in order, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+/// several relays (one per Host) never publish the same row at the same time; a row is marked published only after
+/// the publish call returned, so a crash in between leads to a re-publish with the same message id.
+/// </summary>
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, string schema)
+{
+    public async Task<int> PublishBatchAsync(Func<PendingMessage, CancellationToken, Task> publish, int batchSize = 100, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var pending = new List<PendingMessage>();
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT seq, message_id, event_position, message_type, destination, payload::text, attempts FROM {schema}.outbox
+             WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+            """, connection))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                pending.Add(new PendingMessage(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetInt32(6)));
+            }
+        }
+        if (pending.Count == 0)
+            return 0;
+
+        var published = new List<long>();
+        try
+        {
+            foreach (var message in pending)
+            {
+                await publish(message, ct).ConfigureAwait(false);
+                published.Add(message.Seq);
+            }
+        }
+        finally
+        {
+            // Whatever got out is marked, whatever did not is retried (attempts counted), in one short statement.
+            await using var mark = new NpgsqlCommand($"""
+                UPDATE {schema}.outbox SET published_at = CASE WHEN seq = ANY($1) THEN clock_timestamp() END, attempts = attempts + 1
+                 WHERE seq = ANY($2)
+                """, connection);
+            mark.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. published] });
+            mark.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. pending.Select(p => p.Seq)] });
+            await mark.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        return published.Count;
+    }
+
+    public async Task<long> CountPendingAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL");
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+}
