@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CoManagement.Domain.Agreements;
 using CoManagement.Domain.Members;
@@ -61,4 +63,14 @@ namespace CoManagement.Domain;
 [JsonSerializable(typeof(HoldConsultation))]
 [JsonSerializable(typeof(CompleteActionItem))]
 [JsonSerializable(typeof(EndAgreement))]
-public sealed partial class DomainJsonContext : JsonSerializerContext;
+public sealed partial class DomainJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The same contract, but Chinese text is written as itself instead of <c>\uXXXX</c> escapes, so stored JSON stays
+    /// readable to auditors and SQL users. Only for storage, never for HTML.
+    /// </summary>
+    public static DomainJsonContext Readable => readable ??=
+        new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = null });
+
+    private static DomainJsonContext? readable;
+}

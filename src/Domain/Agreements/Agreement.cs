@@ -15,7 +15,7 @@ public static class Agreement
     /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
     public static IReadOnlyList<string> OrganizationsNamedIn(IAgreementCommand command) => command switch
     {
-        SignAgreement c => [c.OutflowDepartmentId, c.InflowDepartmentId, .. c.ExtraPartyIds ?? []],
+        SignAgreement c => OrgDirectory.Ids([c.OutflowDepartmentId, c.InflowDepartmentId, .. c.ExtraPartyIds ?? []]),
         _ => [],
     };
 

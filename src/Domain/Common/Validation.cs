@@ -6,7 +6,7 @@ namespace CoManagement.Domain.Common;
 /// Checks the shape of a command before any business rule. Checks chain and the first failure wins, so a caller always
 /// gets one stable reason. Commands arrive deserialised from outside, so "non-nullable" fields may still be null here.
 /// </summary>
-public readonly partial struct Validation
+internal readonly partial struct Validation
 {
     private readonly DomainSettings settings;
     private readonly DateTimeOffset now;
@@ -16,17 +16,14 @@ public readonly partial struct Validation
 
     public Rejection? Rejection { get; }
 
-    public static Validation Of(ICommand command, DomainSettings settings)
-    {
-        var v = new Validation(settings, command.Now, null);
-        return v
+    public static Validation Of(ICommand command, DomainSettings settings) =>
+        new Validation(settings, command.Now, null)
             .That(command.CommandId != Guid.Empty, ReasonCodes.MissingField, "commandId is required")
             .That(command.Now != default, ReasonCodes.MissingField, "now is required")
             .That(command.Actor is not null, ReasonCodes.MissingField, "actor is required")
             .Id(command.Actor?.UserId, "actor.userId")
             .Id(command.Actor?.OrganizationId, "actor.organizationId")
             .Defined(command.Actor?.Side ?? default, "actor.side");
-    }
 
     public Validation That(bool ok, string code, string message) =>
         Rejection is not null || ok ? this : new(settings, now, new Rejection(code, message));

@@ -5,7 +5,7 @@ namespace CoManagement.Domain.Members;
 
 /// <summary>
 /// The decider for one member's stream. Organisations live in other streams, so their facts come in through an
-/// <see cref="OrgDirectory"/> filled by the handler for <see cref="OrganizationsNamedIn"/> (see there why).
+/// <see cref="OrgDirectory"/> that the handler fills for <see cref="OrganizationsNamedIn"/>; the directory says why.
 /// </summary>
 public static class Member
 {
@@ -18,12 +18,12 @@ public static class Member
     /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
     public static IReadOnlyList<string> OrganizationsNamedIn(IMemberCommand command) => command switch
     {
-        RegisterOutflow c => [c.OutflowOrgId],
-        ReportAtInflow c => [c.InflowOrgId],
-        PlaceInBranch c => [c.InflowOrgId, c.BranchId],
-        RecordActivity c => [c.OrganizationId],
-        RecordAppraisal c => [c.OrganizationId],
-        RequestTransfer c => [c.ReceivingOrgId],
+        RegisterOutflow c => OrgDirectory.Ids(c.OutflowOrgId),
+        ReportAtInflow c => OrgDirectory.Ids(c.InflowOrgId),
+        PlaceInBranch c => OrgDirectory.Ids(c.InflowOrgId, c.BranchId),
+        RecordActivity c => OrgDirectory.Ids(c.OrganizationId),
+        RecordAppraisal c => OrgDirectory.Ids(c.OrganizationId),
+        RequestTransfer c => OrgDirectory.Ids(c.ReceivingOrgId),
         _ => [],
     };
 

@@ -17,8 +17,13 @@ public sealed class OrgDirectory
 {
     private readonly Dictionary<string, OrgFacts> facts;
 
-    public OrgDirectory(IEnumerable<OrgFacts> facts) =>
-        this.facts = facts.ToDictionary(f => f.OrganizationId, StringComparer.Ordinal);
+    /// <summary>A later entry for the same id wins, so a handler may pass what it loaded without de-duplicating.</summary>
+    public OrgDirectory(IEnumerable<OrgFacts> facts)
+    {
+        this.facts = new Dictionary<string, OrgFacts>(StringComparer.Ordinal);
+        foreach (var f in facts)
+            this.facts[f.OrganizationId] = f;
+    }
 
     public static OrgDirectory Empty { get; } = new([]);
 
@@ -27,6 +32,10 @@ public sealed class OrgDirectory
     public IReadOnlyCollection<OrgFacts> All => facts.Values;
 
     public OrgFacts? Find(string id) => facts.GetValueOrDefault(id);
+
+    /// <summary>The distinct, non-blank ids a command names; blanks are left to the decider's input checks.</summary>
+    internal static IReadOnlyList<string> Ids(params IEnumerable<string?> ids) =>
+        ids.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToArray()!;
 
     /// <summary>The organisation exists, is open and, when asked, is on <paramref name="side"/> and of one of <paramref name="kinds"/>.</summary>
     public Rejection? Require(string id, string role, Side? side = null, IReadOnlyList<OrganizationKind>? kinds = null) =>

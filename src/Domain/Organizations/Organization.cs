@@ -14,8 +14,8 @@ public static class Organization
     /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
     public static IReadOnlyList<string> OrganizationsNamedIn(IOrganizationCommand command) => command switch
     {
-        CreateOrganization { ParentId: { } parent } => [parent],
-        ReparentOrganization c => [c.ParentId],
+        CreateOrganization c => OrgDirectory.Ids(c.ParentId),
+        ReparentOrganization c => OrgDirectory.Ids(c.ParentId),
         _ => [],
     };
 
