@@ -142,6 +142,46 @@ public sealed class ProjectionRunner
         }
     }
 
+    /// <summary>
+    /// Rebuilds a projection that append listeners keep up to date inline (never run its live batches): rebuild into
+    /// the shadow from the feed, then catch up the last events and swap while appends are held off by a table lock
+    /// (readers go on). Appends that were waiting then write their inline rows into the new live tables.
+    /// </summary>
+    public async Task RebuildInlineAsync(IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
+    {
+        if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+            throw new ProjectionOwnershipLostException(Name, Owner);
+        if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
+            await StartRebuildAsync(ct).ConfigureAwait(false);
+        while (await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false) > 0)
+        {
+            var status = await GetStatusAsync(ct).ConfigureAwait(false);
+            progress?.Report((status.RebuildPosition ?? 0, status.Head));
+            await TryAcquireLeaseAsync(ct).ConfigureAwait(false);
+        }
+
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
+        // SHARE ROW EXCLUSIVE conflicts with the inserts of appends, not with reads: every append that already
+        // inserted has committed or rolled back once we hold it, so the feed's head reaches everything they wrote.
+        await ExecuteAsync(connection, $"LOCK TABLE {_store.Schema}.events IN SHARE ROW EXCLUSIVE MODE", ct).ConfigureAwait(false);
+        var position = locked.RebuildPosition ?? 0;
+        while (true)
+        {
+            var page = await _store.ReadFeedAsync(position, _options.BatchSize, ct).ConfigureAwait(false);
+            if (page.Events.Count == 0)
+                break;
+            await _projection.ApplyAsync(connection, ShadowSchema, page.Events, ct).ConfigureAwait(false);
+            position = page.NextAfter;
+        }
+        await ExecuteAsync(connection, $"UPDATE {_table} SET rebuild_position = $2 WHERE name = $1", ct, Text(Name),
+            new NpgsqlParameter<long> { TypedValue = position }).ConfigureAwait(false);
+        await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        progress?.Report((position, position));
+    }
+
     public async Task<ProjectionStatus> GetStatusAsync(CancellationToken ct = default)
     {
         await using var cmd = _store.DataSource.CreateCommand($"""
@@ -243,6 +283,12 @@ public sealed class ProjectionRunner
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
         if (locked.RebuildPosition is not { } rebuilt || rebuilt < locked.Position)
             return;
+        await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task SwapSchemasAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         var old = LiveSchema + "_old";
         await ExecuteAsync(connection, $"""
             ALTER SCHEMA {LiveSchema} RENAME TO {old};
@@ -250,7 +296,6 @@ public sealed class ProjectionRunner
             DROP SCHEMA {old} CASCADE;
             """, ct).ConfigureAwait(false);
         await ExecuteAsync(connection, $"UPDATE {_table} SET position = rebuild_position, rebuild_position = NULL, rebuild_started_at = NULL WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<(long Position, long? RebuildPosition)> LockAndCheckFenceAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using CoManagement.Domain.Agreements;
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using CoManagement.Domain.Organizations;
+using CoManagement.EventStore;
+
+namespace CoManagement.Application;
+
+/// <summary>
+/// Load the stream → fold → decide → append with the expected version and the command id. A version conflict means
+/// someone else wrote first: reload and decide again, a bounded number of times. A command id seen before returns the
+/// first result without deciding again. Rule violations come back as rejections, never as exceptions.
+/// </summary>
+public sealed class CommandHandler(
+    PostgresEventStore store,
+    EventTypeRegistry registry,
+    DomainSettings settings,
+    OrgFactsReader orgs)
+{
+    public const int MaxAttempts = 5;
+
+    private static readonly ActivitySource Source = new("CoManagement.Application");
+
+    public Task<CommandResult> HandleAsync(ICommand command, CommandContext? context = null, CancellationToken ct = default) => command switch
+    {
+        IMemberCommand c => RunAsync(c, Streams.Member(c.MemberId), Member.Initial,
+            (s, e) => Member.Evolve(s, (IMemberEvent)e), Member.OrganizationsNamedIn(c),
+            (s, d) => Member.Decide(c, s, d, settings), context, ct),
+        IOrganizationCommand c => RunAsync(c, Streams.Organization(c.OrganizationId), Organization.Initial,
+            (s, e) => Organization.Evolve(s, (IOrganizationEvent)e), Organization.OrganizationsNamedIn(c),
+            (s, d) => Organization.Decide(c, s, d, settings), context, ct),
+        IAgreementCommand c => RunAsync(c, Streams.Agreement(c.AgreementId), Agreement.Initial,
+            (s, e) => Agreement.Evolve(s, (IAgreementEvent)e), Agreement.OrganizationsNamedIn(c),
+            (s, d) => Agreement.Decide(c, s, d, settings), context, ct),
+        _ => Task.FromResult(CommandResult.Rejected("", 0, ReasonCodes.UnknownCommand, $"{command.GetType().Name} is not a known command")),
+    };
+
+    private async Task<CommandResult> RunAsync<TState>(
+        ICommand command, string streamId, TState initial, Func<TState, object, TState> evolve,
+        IReadOnlyList<string> organizationIds, Func<TState, OrgDirectory, Decision> decide,
+        CommandContext? context, CancellationToken ct)
+    {
+        using var activity = Source.StartActivity("command " + command.GetType().Name);
+        activity?.SetTag("command.id", command.CommandId);
+        activity?.SetTag("command.stream", streamId);
+
+        if (command.CommandId == Guid.Empty)
+            return CommandResult.Rejected(streamId, 0, ReasonCodes.MissingField, "the command id is empty");
+        if (await store.FindCommandAsync(command.CommandId, ct).ConfigureAwait(false) is { } earlier)
+            return Repeat(earlier);
+
+        var metadata = new EventMetadata(context?.CorrelationId ?? command.CommandId, context?.CausationId,
+            command.Actor.UserId, command.Actor.OrganizationId, command.Actor.Side.ToString(), command.CommandId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (state, version) = await store.AggregateStreamAsync(streamId, registry, initial, evolve, ct: ct).ConfigureAwait(false);
+            var directory = organizationIds.Count == 0 ? OrgDirectory.Empty : await orgs.LoadAsync(organizationIds, ct).ConfigureAwait(false);
+            var decision = decide(state, directory);
+            if (decision.Rejection is { } rejection)
+            {
+                activity?.SetTag("command.rejected", rejection.Code);
+                return CommandResult.Rejected(streamId, version, rejection.Code, rejection.Message);
+            }
+
+            var events = decision.Events.Select(e => registry.ToEventData(e, e.OccurredAt, metadata)).ToList();
+            try
+            {
+                var result = await store.AppendAsync(streamId, ExpectedVersion.Exactly(version), events, command.CommandId, ct).ConfigureAwait(false);
+                return result.Duplicate
+                    ? Repeat(result)
+                    : new CommandResult(true, streamId, result.ToVersion, [.. events.Select(e => e.Type)]);
+            }
+            catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
+            {
+                activity?.AddEvent(new ActivityEvent("version conflict, deciding again"));
+            }
+            catch (WrongExpectedVersionException e)
+            {
+                return CommandResult.Rejected(streamId, e.ActualVersion, "stream.busy",
+                    $"the stream kept changing; gave up after {MaxAttempts} attempts");
+            }
+        }
+    }
+
+    private static CommandResult Repeat(AppendResult earlier) =>
+        new(true, earlier.StreamId, earlier.ToVersion, [], Duplicate: true);
+}

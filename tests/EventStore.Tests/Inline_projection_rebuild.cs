@@ -1,0 +1,60 @@
+using CoManagement.EventStore.Projections;
+using Npgsql;
+using static CoManagement.EventStore.Tests.TestEvents;
+
+namespace CoManagement.EventStore.Tests;
+
+public sealed class Inline_projection_rebuild : IAsyncLifetime
+{
+    private readonly StoreFixture _db = new();
+    private readonly CountingProjection _projection = new();
+    private PostgresEventStore _store = null!;
+
+    private sealed class Inline(CountingProjection projection, string schema) : IAppendListener
+    {
+        public Task OnAppendedAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
+            projection.ApplyAsync(connection, schema, events, ct);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        var options = new EventStoreOptions { Schema = _db.Schema };
+        options.AppendListeners.Add(new Inline(_projection, $"{_db.Schema}_counts"));
+        _store = new PostgresEventStore(_db.DataSource, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.ExecuteAsync("DROP SCHEMA IF EXISTS {schema}_counts CASCADE; DROP SCHEMA IF EXISTS {schema}_counts_next CASCADE");
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task an_inline_projection_rebuilt_while_appends_go_on_ends_equal_to_the_events()
+    {
+        var runner = new ProjectionRunner(_store, _projection, new ProjectionRunnerOptions { Owner = "operator", BatchSize = 40 });
+        await runner.EnsureCreatedAsync();
+        var streams = Enumerable.Range(0, 10).Select(i => $"inline-{i}").ToArray();
+        for (var i = 0; i < 100; i++)
+            await _store.AppendAsync(streams[i % 10], ExpectedVersion.Any, Events(1));
+        await _db.ExecuteAsync("DELETE FROM {schema}_counts.counts WHERE stream_id = 'inline-3'"); // damage to repair
+
+        using var stop = new CancellationTokenSource();
+        var appender = Task.Run(async () =>
+        {
+            for (var i = 0; i < 150; i++)
+                await _store.AppendAsync(streams[i % 10], ExpectedVersion.Any, Events(1));
+        });
+        await runner.RebuildInlineAsync();
+        await appender;
+
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await using (var cmd = _db.DataSource.CreateCommand($"SELECT stream_id, n FROM {_db.Schema}_counts.counts"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                counts[reader.GetString(0)] = reader.GetInt32(1);
+        counts.ShouldBe(new SortedDictionary<string, int>(streams.ToDictionary(s => s, _ => 25), StringComparer.Ordinal));
+        (await runner.GetStatusAsync()).Rebuilding.ShouldBeFalse();
+    }
+}
