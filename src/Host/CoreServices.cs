@@ -1,0 +1,31 @@
+using CoManagement.Application;
+using CoManagement.Domain.Common;
+using CoManagement.EventStore;
+using Npgsql;
+
+namespace CoManagement.Host;
+
+/// <summary>The store, the registry and the command handler: what every entry point (bus, HTTP, CLI) shares.</summary>
+public static class CoreServices
+{
+    public static IServiceCollection AddCoManagementCore(this IServiceCollection services, HostSettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.ConnectionString))
+            throw new InvalidOperationException("No database: set ConnectionStrings:EventStore (or run ./run.sh, which starts one).");
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DomainSettings.Default);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        services.AddSingleton(DomainRegistry.Create());
+        services.AddSingleton(sp =>
+        {
+            var options = new EventStoreOptions { Schema = settings.Schema };
+            foreach (var listener in sp.GetServices<IAppendListener>())
+                options.AppendListeners.Add(listener);
+            return new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), options);
+        });
+        services.AddSingleton<OrgFactsReader>();
+        services.AddSingleton<CommandHandler>();
+        return services;
+    }
+}

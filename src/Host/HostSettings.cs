@@ -1,0 +1,30 @@
+namespace CoManagement.Host;
+
+/// <summary>Everything the Host reads from configuration (appsettings, environment, command line).</summary>
+public sealed class HostSettings
+{
+    /// <summary>Npgsql connection string (ConnectionStrings:EventStore or EVENTSTORE__CONNECTIONSTRING).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    public string Schema { get; set; } = "event_store";
+
+    /// <summary>amqp:// URI; empty means the in-memory transport.</summary>
+    public string? RabbitMqUri { get; set; }
+
+    /// <summary>HMAC key (base64, ≥ 32 bytes) for bearer tokens.</summary>
+    public string? SigningKey { get; set; }
+
+    public bool RunProjections { get; set; } = true;
+
+    public bool RunOutboxRelay { get; set; } = true;
+
+    public static HostSettings From(IConfiguration configuration)
+    {
+        var settings = new HostSettings();
+        configuration.GetSection("EventStore").Bind(settings);
+        settings.ConnectionString = configuration.GetConnectionString("EventStore") ?? settings.ConnectionString;
+        settings.RabbitMqUri ??= configuration["RabbitMQ:Uri"] ?? configuration["RABBITMQ_URI"];
+        settings.SigningKey ??= configuration["Auth:SigningKey"];
+        return settings;
+    }
+}

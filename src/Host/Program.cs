@@ -1,0 +1,21 @@
+using CoManagement.Host;
+using CoManagement.Host.Bus;
+using CoManagement.Host.Cli;
+using CoManagement.Host.Http;
+
+if (args.Length > 0 && !args[0].StartsWith('-'))
+    return await OperatorVerbs.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = HostSettings.From(builder.Configuration);
+builder.Services.AddCoManagementCore(settings);
+builder.AddBus(settings);
+builder.AddApi(settings);
+
+var app = builder.Build();
+app.MapApi();
+await app.RunAsync();
+return 0;
+
+/// <summary>Lets WebApplicationFactory find the entry point.</summary>
+public partial class Program;
