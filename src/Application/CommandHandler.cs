@@ -18,7 +18,7 @@ public sealed class CommandHandler(
     DomainSettings settings,
     OrgFactsReader orgs)
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 10;
 
     private static readonly ActivitySource Source = new("CoManagement.Application");
 
@@ -74,6 +74,8 @@ public sealed class CommandHandler(
             catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
             {
                 activity?.AddEvent(new ActivityEvent("version conflict, deciding again"));
+                // Jittered back-off, so writers racing on one member do not keep colliding in lockstep.
+                await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 5)), ct).ConfigureAwait(false);
             }
             catch (WrongExpectedVersionException e)
             {
