@@ -9,6 +9,7 @@ if (args.Length > 0 && !args[0].StartsWith('-'))
 var builder = WebApplication.CreateBuilder(args);
 var settings = HostSettings.From(builder.Configuration);
 builder.Services.AddCoManagementCore(settings);
+builder.Services.AddTelemetry(builder.Configuration);
 builder.AddBus(settings);
 builder.AddApi(settings);
 
