@@ -116,6 +116,8 @@ public sealed partial class PostgresEventStore
 
         try
         {
+            // Prepared once per physical connection and kept by the pool: the call is then bind + execute only.
+            await cmd.PrepareAsync(ct).ConfigureAwait(false);
             AppendResult result;
             await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {

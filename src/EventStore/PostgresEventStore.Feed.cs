@@ -33,10 +33,12 @@ public sealed partial class PostgresEventStore
             return new FeedPage([], after, head);
 
         // This statement's snapshot is taken after the head was computed, which is what makes the head safe.
-        await using var cmd = _dataSource.CreateCommand(Sql.ReadFeed);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(Sql.ReadFeed, connection);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        await cmd.PrepareAsync(ct).ConfigureAwait(false);
         var events = await ReadEventsAsync(cmd, ct).ConfigureAwait(false);
         var next = events.Count == maxCount ? events[^1].Position : head;
         activity?.SetTag("eventstore.event_count", events.Count);

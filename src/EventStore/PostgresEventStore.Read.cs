@@ -6,30 +6,49 @@ namespace CoManagement.EventStore;
 
 public sealed partial class PostgresEventStore
 {
-    private string? _readAll, _readByVersion, _readByRecorded, _readByBusiness, _readByPosition;
+    private static readonly string[] AsOfFilters =
+        ["", "AND version <= $3", "AND recorded_time <= $3", "AND business_time <= $3", "AND position <= $3"];
 
-    /// <summary>Reads a stream in version order, hot or archived, optionally only up to a point in its history.</summary>
+    private string[]? _readHot, _readArchived;
+
+    /// <summary>
+    /// Reads a stream in version order, optionally only up to a point in its history. One prepared statement on the hot
+    /// table; only when that finds nothing is the archive asked (archiving moves a whole stream in one transaction).
+    /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, AsOf? asOf = null, long afterVersion = 0, CancellationToken ct = default)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_stream", ActivityKind.Client);
         activity?.SetTag("eventstore.stream", streamId);
-        var (sql, bound) = asOf switch
+        var (kind, bound) = asOf switch
         {
-            null => (_readAll ??= Sql.ReadStream(""), (NpgsqlParameter?)null),
-            AsOf.Version v => (_readByVersion ??= Sql.ReadStream("AND version <= $3"), new NpgsqlParameter<long> { TypedValue = v.Value }),
-            AsOf.RecordedTime t => (_readByRecorded ??= Sql.ReadStream("AND recorded_time <= $3"), Timestamp(t.Value)),
-            AsOf.BusinessTime t => (_readByBusiness ??= Sql.ReadStream("AND business_time <= $3"), Timestamp(t.Value)),
-            AsOf.Position p => (_readByPosition ??= Sql.ReadStream("AND position <= $3"), new NpgsqlParameter<long> { TypedValue = p.Value }),
+            null => (0, (NpgsqlParameter?)null),
+            AsOf.Version v => (1, new NpgsqlParameter<long> { TypedValue = v.Value }),
+            AsOf.RecordedTime t => (2, Timestamp(t.Value)),
+            AsOf.BusinessTime t => (3, Timestamp(t.Value)),
+            AsOf.Position p => (4, new NpgsqlParameter<long> { TypedValue = p.Value }),
             _ => throw new ArgumentOutOfRangeException(nameof(asOf)),
         };
-        await using var cmd = _dataSource.CreateCommand(sql);
+        _readHot ??= [.. AsOfFilters.Select(Sql.ReadStream)];
+        _readArchived ??= [.. AsOfFilters.Select(Sql.ReadArchivedStream)];
+
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var events = await ReadStreamFromAsync(connection, _readHot[kind], streamId, afterVersion, bound, ct).ConfigureAwait(false);
+        if (events.Count == 0)
+            events = await ReadStreamFromAsync(connection, _readArchived[kind], streamId, afterVersion, bound?.Clone(), ct).ConfigureAwait(false);
+        activity?.SetTag("eventstore.event_count", events.Count);
+        return events;
+    }
+
+    private static async Task<List<RecordedEvent>> ReadStreamFromAsync(NpgsqlConnection connection, string sql, string streamId,
+        long afterVersion, NpgsqlParameter? bound, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
         if (bound is not null)
             cmd.Parameters.Add(bound);
-        var events = await ReadEventsAsync(cmd, ct).ConfigureAwait(false);
-        activity?.SetTag("eventstore.event_count", events.Count);
-        return events;
+        await cmd.PrepareAsync(ct).ConfigureAwait(false);
+        return await ReadEventsAsync(cmd, ct).ConfigureAwait(false);
     }
 
     /// <summary>The stream's current version (0 when it has no events); archived streams keep theirs.</summary>
