@@ -30,6 +30,18 @@ public sealed partial class PostgresEventStore
 
     internal StoreSql Sql { get; }
 
+    private Guid? _storeId;
+
+    /// <summary>The random id minted when this store was created; part of every outbox message id.</summary>
+    public async Task<Guid> GetStoreIdAsync(CancellationToken ct = default)
+    {
+        if (_storeId is { } id)
+            return id;
+        await using var cmd = _dataSource.CreateCommand(_names.Render("SELECT id FROM {schema}.store_identity"));
+        _storeId = (Guid)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return _storeId.Value;
+    }
+
     /// <summary>Creates or upgrades the store's schema; safe to call from several processes at once.</summary>
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default) => SchemaMigrator.MigrateAsync(_dataSource, Schema, ct);
 }

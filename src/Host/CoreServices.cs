@@ -1,6 +1,7 @@
 using CoManagement.Application;
 using CoManagement.Domain.Common;
 using CoManagement.EventStore;
+using CoManagement.Projections;
 using Npgsql;
 
 namespace CoManagement.Host;
@@ -16,7 +17,13 @@ public static class CoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DomainSettings.Default);
         services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
-        services.AddSingleton(DomainRegistry.Create());
+        var registry = DomainRegistry.Create();
+        services.AddSingleton(registry);
+        // The read models; the inline ones (organisations, roster) are written in the append transaction.
+        var catalog = new ProjectionCatalog(settings.Schema, registry, DomainSettings.Default);
+        services.AddSingleton(catalog);
+        foreach (var listener in catalog.AppendListeners)
+            services.AddSingleton(listener);
         services.AddSingleton(sp =>
         {
             var options = new EventStoreOptions { Schema = settings.Schema };

@@ -16,6 +16,12 @@ public sealed class HostSettings
 
     public bool RunProjections { get; set; } = true;
 
+    /// <summary>Migrate the store and create the projections' schemas when the Host starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>How often the Host seals the newly final part of the feed.</summary>
+    public TimeSpan SealInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     public bool RunOutboxRelay { get; set; } = true;
 
     public static HostSettings From(IConfiguration configuration)

@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 var settings = HostSettings.From(builder.Configuration);
 builder.Services.AddCoManagementCore(settings);
 builder.Services.AddTelemetry(builder.Configuration);
+builder.Services.AddBackgroundWork(settings);
 builder.AddBus(settings);
 builder.AddApi(settings);
 

@@ -69,6 +69,15 @@ public sealed class Outbox_writer_and_relay : IAsyncLifetime
     }
 
     [Fact]
-    public void message_ids_are_stable_per_event_and_type() =>
-        OutboxWriter.MessageIdFor(42, "A").ShouldBe(OutboxWriter.MessageIdFor(42, "A"));
+    public async Task message_ids_are_derived_from_the_store_the_event_and_the_type()
+    {
+        var result = await _store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(1));
+        var published = new List<PendingMessage>();
+        await _relay.PublishBatchAsync((m, _) => { published.Add(m); return Task.CompletedTask; });
+
+        var storeId = await _store.GetStoreIdAsync();
+        published.Single().MessageId.ShouldBe(OutboxWriter.MessageIdFor(storeId, result.Positions[0], "TestHappened"));
+        OutboxWriter.MessageIdFor(Guid.NewGuid(), result.Positions[0], "TestHappened").ShouldNotBe(published.Single().MessageId,
+            "another store's event at the same position gets another id");
+    }
 }

@@ -17,9 +17,12 @@ public sealed record PendingMessage(long Seq, Guid MessageId, long EventPosition
 /// </summary>
 public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<OutboxMessage>> map) : IAppendListener
 {
+    // The message id is md5(store id ‖ position ‖ type) as a uuid; MessageIdFor computes the same in C#.
     private readonly string _insert = $"""
         INSERT INTO {schema}.outbox (message_id, event_position, message_type, destination, payload)
-        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[])
+        SELECT md5(s.id::text || ':' || m.pos || ':' || m.typ)::uuid, m.pos, m.typ, m.dest, m.payload
+          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[]) AS m(pos, typ, dest, payload)
+         CROSS JOIN {schema}.store_identity s
         ON CONFLICT (message_id) DO NOTHING
         """;
 
@@ -29,7 +32,6 @@ public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<
         if (rows.Count == 0)
             return;
         await using var cmd = new NpgsqlCommand(_insert, connection);
-        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => MessageIdFor(r.Event.Position, r.Message.MessageType))] });
         cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => r.Event.Position)] });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => r.Message.MessageType)] });
         cmd.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. rows.Select(r => r.Message.Destination)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -37,14 +39,12 @@ public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>A stable id per (event, message type): re-publishing after a crash carries the same id.</summary>
-    public static Guid MessageIdFor(long eventPosition, string messageType)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{eventPosition}:{messageType}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5-style (name-based)
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    /// <summary>
+    /// A stable id per (store, event, message type): re-publishing after a crash carries the same id, and two stores
+    /// never collide (see <see cref="PostgresEventStore.GetStoreIdAsync"/>).
+    /// </summary>
+    public static Guid MessageIdFor(Guid storeId, long eventPosition, string messageType) =>
+        new(MD5.HashData(Encoding.UTF8.GetBytes($"{storeId:D}:{eventPosition}:{messageType}")), bigEndian: true);
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ internal static class Migrations
         (2, "append, feed head and feed status functions", V2),
         (3, "projection checkpoints, leases and rebuilds", V3),
         (4, "outbox", V4),
+        (5, "store identity", V5),
     ];
 
     private const string V1 = """
@@ -293,5 +294,16 @@ internal static class Migrations
             attempts        int         NOT NULL DEFAULT 0
         );
         CREATE INDEX outbox_unpublished ON {schema}.outbox (seq) WHERE published_at IS NULL;
+        """;
+
+    // A random id per store, minted once: outbox message ids mix it in, so two stores (two databases, or two schemas)
+    // never publish the same message id for different events on a shared broker.
+    private const string V5 = """
+        CREATE TABLE {schema}.store_identity (
+            id          uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+            created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+            singleton   boolean     NOT NULL DEFAULT true UNIQUE CHECK (singleton)
+        );
+        INSERT INTO {schema}.store_identity DEFAULT VALUES;
         """;
 }

@@ -1,0 +1,26 @@
+namespace CoManagement.Host.Bus;
+
+/// <summary>The "Bus" configuration section. The transport itself is chosen by <see cref="HostSettings.RabbitMqUri"/>.</summary>
+public sealed class BusSettings
+{
+    /// <summary>The queue every command contract is consumed from; replicas of the Host compete on it.</summary>
+    public string CommandQueue { get; set; } = "comanagement-commands";
+
+    /// <summary>How long the relay waits when the outbox is empty: the delay between a commit and its message.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>How often the pending outbox is counted for metrics and health.</summary>
+    public TimeSpan OutboxMonitorInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A pending message older than this makes the outbox health check report degraded.</summary>
+    public TimeSpan OutboxStaleAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    public static BusSettings From(IConfiguration configuration)
+    {
+        var settings = new BusSettings();
+        configuration.GetSection("Bus").Bind(settings);
+        return settings;
+    }
+}
