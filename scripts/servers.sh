@@ -11,7 +11,7 @@ ensure_packages() {  # ensure_packages pg|rabbitmq|chromium ...
     case "$want" in
       pg) [ -x "$PG_BIN/initdb" ] || missing+=(postgresql) ;;
       rabbitmq) command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server) ;;
-      chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+      chromium) [ -x /usr/bin/chromium ] || missing+=(chromium); [ -d /usr/share/fonts/truetype/wqy ] || missing+=(fonts-wqy-microhei) ;;
     esac
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -191,16 +191,22 @@ public sealed class ProjectionRunner
               FROM {_table} p WHERE p.name = $1
             """);
         cmd.Parameters.Add(Text(Name));
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            throw new InvalidOperationException($"Projection '{Name}' is not registered; call EnsureCreatedAsync first.");
-        var position = reader.GetInt64(0);
-        var owner = reader.IsDBNull(1) ? null : reader.GetString(1);
-        var fence = reader.GetInt64(2);
-        DateTimeOffset? expires = reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero);
-        long? rebuild = reader.IsDBNull(4) ? null : reader.GetInt64(4);
-        var lagSeconds = reader.GetDouble(5);
-        await reader.DisposeAsync().ConfigureAwait(false);
+        long position, fence;
+        string? owner;
+        DateTimeOffset? expires;
+        long? rebuild;
+        double lagSeconds;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                throw new InvalidOperationException($"Projection '{Name}' is not registered; call EnsureCreatedAsync first.");
+            position = reader.GetInt64(0);
+            owner = reader.IsDBNull(1) ? null : reader.GetString(1);
+            fence = reader.GetInt64(2);
+            expires = reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero);
+            rebuild = reader.IsDBNull(4) ? null : reader.GetInt64(4);
+            lagSeconds = reader.GetDouble(5);
+        }
         var head = await _store.RefreshHeadAsync(ct).ConfigureAwait(false);
         return new ProjectionStatus(Name, position, head, head > position ? lagSeconds : 0, owner, fence, expires, rebuild);
     }
