@@ -7,7 +7,7 @@ namespace CoManagement.Bench;
 public sealed record Row(
     string Date, string Round, string System, string Workload, string Variant, long Events, double Seconds, double? EventsPerS,
     int? Calls, double? P50Ms, double? P99Ms, double? MaxMs, double? WalBytesPerEvent, double? BytesPerEvent, double? PeakWorkingSetMb,
-    string Note);
+    string Note, double? Load1 = null);
 
 public sealed record ReportFile(string Date, string Environment, List<Row> Rounds, List<Row> Medians);
 
@@ -50,6 +50,13 @@ public static class Measure
         catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>The machine's 1-minute load average (Linux), to show when something else was running.</summary>
+    public static double? LoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
+        catch (IOException) { return null; }
+    }
+
     public static double PeakWorkingSetMb()
     {
         using var self = Process.GetCurrentProcess();
@@ -74,10 +81,13 @@ public sealed class Admin(string connectionString) : IAsyncDisposable
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Drops both systems' schemas and checkpoints, as the peers do before every system run.</summary>
+    /// <summary>Drops every system's schema and checkpoints, as the peers do before every system run.</summary>
     public async Task ResetAsync()
     {
-        await ExecuteAsync("SET client_min_messages = warning; DROP SCHEMA IF EXISTS raw CASCADE; DROP SCHEMA IF EXISTS event_store CASCADE");
+        await ExecuteAsync("""
+            SET client_min_messages = warning;
+            DROP SCHEMA IF EXISTS raw CASCADE; DROP SCHEMA IF EXISTS event_store CASCADE; DROP SCHEMA IF EXISTS event_store_tuned CASCADE
+            """);
         await CheckpointAsync();
     }
 

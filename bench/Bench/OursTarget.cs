@@ -4,22 +4,22 @@ using Npgsql;
 namespace CoManagement.Bench;
 
 /// <summary>The engine, used as an application would: one <see cref="PostgresEventStore"/> on a pooled data source.</summary>
-public sealed class OursTarget(string connectionString, bool withCommandIds = false) : ITarget
+public sealed class OursTarget(string connectionString, string name = "ours", bool withCommandIds = false, string schema = "event_store") : ITarget
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
-    public string Name => withCommandIds ? "ours+cmd" : "ours";
+    public string Name => name;
 
     public PostgresEventStore Store { get; private set; } = null!;
 
-    public string SizeSql => """
-        SELECT sum(pg_total_relation_size(c.oid))::bigint, (SELECT count(*) FROM event_store.events)
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'event_store' AND c.relkind = 'r'
+    public string SizeSql => $"""
+        SELECT sum(pg_total_relation_size(c.oid))::bigint, (SELECT count(*) FROM {schema}.events)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{schema}' AND c.relkind = 'r'
         """;
 
     public async Task CreateSchemaAsync()
     {
-        Store = new PostgresEventStore(_dataSource);
+        Store = new PostgresEventStore(_dataSource, new EventStoreOptions { Schema = schema });
         await Store.MigrateAsync();
     }
 

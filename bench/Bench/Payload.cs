@@ -33,8 +33,17 @@ public static class Payload
 [JsonSerializable(typeof(EventMetadata))]
 internal sealed partial class BenchJson : JsonSerializerContext;
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(Row))]
 [JsonSerializable(typeof(List<Row>))]
 [JsonSerializable(typeof(ReportFile))]
-internal sealed partial class ResultJson : JsonSerializerContext;
+internal sealed partial class ResultJson : JsonSerializerContext
+{
+    /// <summary>One JSON line per row, '+' and non-ASCII left readable.</summary>
+    public static System.Text.Json.JsonSerializerOptions Line { get; } = new()
+    {
+        TypeInfoResolver = new ResultJson(),
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace CoManagement.Bench;
@@ -18,7 +19,7 @@ public sealed class Workloads(ITarget target, Admin admin, Sizes sizes, string r
     /// <summary>Events written by W1–W3 in this run: what W5 must read back.</summary>
     public long Written { get; private set; }
 
-    public string System { get; set; } = target.Name;
+    public string System => target.Name;
 
     /// <summary>W1 (1 client) and W2 (8 clients): one event per call, version checked; event 1 of every stream, then 2, ….</summary>
     public async Task AppendOneByOneAsync(string workload, string prefix, int clients, string? variant = null)
@@ -70,28 +71,28 @@ public sealed class Workloads(ITarget target, Admin admin, Sizes sizes, string r
         await MeasureAsync("W5", $"read all in global order, pages of {sizes.PageSize}", Written, wal: false, async () =>
         {
             var lats = new List<double>();
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var start = Stopwatch.GetTimestamp();
             for (long after = 0; ;)
             {
-                var t = System.Diagnostics.Stopwatch.GetTimestamp();
+                var t = Stopwatch.GetTimestamp();
                 var (count, next) = await session.ReadPageAsync(after, sizes.PageSize);
-                lats.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                lats.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 if (count == 0)
                     break;
                 total += count;
                 after = next;
             }
-            return (System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds, lats.ToArray());
+            return (Stopwatch.GetElapsedTime(start).TotalSeconds, lats.ToArray());
         }, note: _ => total == Written ? "count ok" : $"COUNT MISMATCH: read {total}, expected {Written}");
     }
 
-    /// <summary>Writes the W1 streams unmeasured, for a W4 run without W1 (<c>--only W4</c>).</summary>
-    public async Task SeedW1Async()
+    /// <summary>Writes a workload's streams unmeasured, one stream per call, when only the reads are run (<c>--only W4,W5</c>).</summary>
+    public async Task SeedAsync(string prefix, int streams, int perStream)
     {
         await using var session = await target.OpenSessionAsync();
-        for (var i = 0; i < sizes.Streams; i++)
-            await session.AppendNewStreamAsync(Payload.StreamId("w1", i), sizes.PerStream);
-        Written += (long)sizes.Streams * sizes.PerStream;
+        for (var i = 0; i < streams; i++)
+            await session.AppendNewStreamAsync(Payload.StreamId(prefix, i), perStream);
+        Written += (long)streams * perStream;
     }
 
     public async Task SizeAsync(string workload, string variant)
@@ -112,7 +113,7 @@ public sealed class Workloads(ITarget target, Admin admin, Sizes sizes, string r
         if (wal)
             Written += events;
         record(new Row(Now, round, System, workload, variant, events, Math.Round(seconds, 3), Math.Round(events / seconds), lats.Length,
-            p50, p99, max, walPerEvent, null, Measure.PeakWorkingSetMb(), note?.Invoke(seconds) ?? ""));
+            p50, p99, max, walPerEvent, null, Measure.PeakWorkingSetMb(), note?.Invoke(seconds) ?? "", Measure.LoadAverage()));
         return (seconds, lats);
     }
 

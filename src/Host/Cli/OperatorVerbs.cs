@@ -1,10 +1,249 @@
+using CoManagement.Domain.Common;
+using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
+using CoManagement.Host.Auth;
+using CoManagement.Host.Bus;
+using CoManagement.Host.Http;
+using CoManagement.Host.Seeding;
+using CoManagement.Projections;
+using Npgsql;
+using Spectre.Console;
+
 namespace CoManagement.Host.Cli;
 
+/// <summary>
+/// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, export-seals, token. Verbs read
+/// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
+/// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure.
+/// </summary>
 public static class OperatorVerbs
 {
+    public const int Ok = 0, Broken = 1, Usage = 2, Failed = 3;
+
+    private static readonly Dictionary<string, string[]> OptionsOf = new(StringComparer.Ordinal)
+    {
+        ["seed"] = ["size"],
+        ["token"] = ["role", "org", "side", "user", "hours"],
+    };
+
+    /// <summary>Messages and progress bars go to stderr, so stdout carries only what a script captures (the token).</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine($"unknown verb '{args[0]}'");
-        return Task.FromResult(2);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected)
+            console.Profile.Width = 200; // a log file has no width; the default 80 would wrap every message
+        return RunAsync(args, console, Console.Out);
+    }
+
+    /// <param name="output">Machine-readable output (the token), kept apart from the console's human messages.</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += cancel;
+        var verb = args[0];
+        try
+        {
+            var parsed = VerbArgs.Parse(args[1..], OptionsOf.GetValueOrDefault(verb, []));
+            return verb switch
+            {
+                "migrate" => await WithServicesAsync(parsed, sp => MigrateAsync(sp, console, cts.Token)),
+                "seed" => await WithServicesAsync(parsed, sp => SeedAsync(sp, parsed.Positional.FirstOrDefault() ?? parsed.Option("size") ?? "small", console, cts.Token)),
+                "rebuild" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional[0], console, cts.Token)),
+                "verify" => await WithServicesAsync(parsed, sp => VerifyAsync(sp, console, cts.Token)),
+                "export-seals" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportSealsAsync(sp, parsed.Positional[0], console, cts.Token)),
+                "token" => Token(parsed, console, output),
+                "help" => Help(console, Ok),
+                "rebuild" or "export-seals" => Help(console, Usage, $"{verb} takes one argument"),
+                _ => Help(console, Usage, $"unknown verb '{verb}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            return Help(console, Usage, e.Message);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]cancelled[/]");
+            return Failed;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or EventStoreException or IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLineInterpolated($"[red]{verb} failed:[/] {e.Message}");
+            return Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(IServiceProvider sp, IAnsiConsole console, CancellationToken ct)
+    {
+        var store = sp.GetRequiredService<PostgresEventStore>();
+        var applied = await store.MigrateAsync(ct);
+        await sp.GetRequiredService<AuditLog>().MigrateAsync(ct);
+        await Catalog(sp).EnsureCreatedAsync(store, ct);
+        var what = applied.Count == 0 ? "is up to date" : $"applied migrations {string.Join(", ", applied)}";
+        console.MarkupLineInterpolated($"[green]schema '{store.Schema}' {what}[/]; audit log and projections ready");
+        return Ok;
+    }
+
+    private static async Task<int> SeedAsync(IServiceProvider sp, string size, IAnsiConsole console, CancellationToken ct)
+    {
+        await MigrateAsync(sp, console, ct);
+        SeedSummary summary = null!;
+        await console.Progress().StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask($"seeding ({size})", maxValue: 1);
+            summary = await DemoSeeder.SeedAsync(sp, size, new Reporter<(long Done, long Total)>(p => Update(task, p.Done, p.Total)), ct);
+            task.Value = task.MaxValue;
+        });
+        if (summary.AlreadySeeded)
+            console.MarkupLineInterpolated($"[green]already seeded[/]: {summary.MembersSkipped} members in the store");
+        else
+            console.MarkupLineInterpolated($"[green]seeded[/] {summary.Members} members ({summary.MembersSkipped} already there), {summary.Events} events, {summary.Organisations} organisations, {summary.Agreements} agreements in {summary.Elapsed.TotalSeconds:F1} s");
+        // Generated data may break a rule now and then; the seed still stands, so this warns rather than fails.
+        if (summary.Rejected > 0)
+            console.MarkupLineInterpolated($"[yellow]{summary.Rejected} commands rejected[/], first: {string.Join("; ", summary.Rejections.Take(3))}");
+        return Ok;
+    }
+
+    private static async Task<int> RebuildAsync(IServiceProvider sp, string name, IAnsiConsole console, CancellationToken ct)
+    {
+        var catalog = Catalog(sp);
+        if (!catalog.All.Any(p => p.Name == name))
+            throw new ArgumentException($"no projection '{name}'; known: {string.Join(", ", catalog.All.Select(p => p.Name))}");
+        var store = sp.GetRequiredService<PostgresEventStore>();
+        var runner = catalog.RunnerFor(store, name);
+        await runner.EnsureCreatedAsync(ct);
+        var inline = catalog.IsInline(name);
+        // An async projection's live runner (in a Host) holds its lease; a rebuild must wait for it to lapse.
+        if (!inline && !await WaitForLeaseAsync(runner, console, ct))
+            return Failed;
+        await console.Progress().StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask($"rebuilding {name}{(inline ? " (inline)" : "")}", maxValue: 1);
+            var progress = new Reporter<(long Position, long Head)>(p => Update(task, p.Position, p.Head));
+            await (inline ? runner.RebuildInlineAsync(progress, ct) : runner.RebuildAsync(progress, ct));
+            task.Value = task.MaxValue;
+        });
+        if (!inline)
+            await runner.ReleaseLeaseAsync(ct);
+        var status = await runner.GetStatusAsync(ct);
+        console.MarkupLineInterpolated($"[green]{name} rebuilt[/] and swapped in at position {status.Position}");
+        return Ok;
+    }
+
+    private static async Task<int> VerifyAsync(IServiceProvider sp, IAnsiConsole console, CancellationToken ct)
+    {
+        var store = sp.GetRequiredService<PostgresEventStore>();
+        var head = await store.RefreshHeadAsync(ct);
+        VerificationReport report = null!;
+        await console.Progress().StartAsync(async ctx =>
+        {
+            // Positions are a close upper bound of the event count (a rolled-back append leaves a gap).
+            var task = ctx.AddTask("verifying hash chains and seals", maxValue: Math.Max(1, head));
+            report = await store.VerifyStoreAsync(new Reporter<long>(n => Update(task, n, head)), ct);
+            task.Value = task.MaxValue;
+        });
+        var summary = $"{report.StreamsChecked} streams, {report.EventsChecked} events, {report.SealsChecked} seals checked";
+        if (report.FirstBroken is { } broken)
+        {
+            console.MarkupLineInterpolated($"[red]BROKEN[/] after {summary}: {(broken.SealNo is { } seal ? $"seal {seal}" : $"stream {broken.StreamId} version {broken.Version} (position {broken.Position})")}");
+            console.MarkupLineInterpolated($"  {broken.Reason}");
+            return Broken;
+        }
+        console.MarkupLineInterpolated($"[green]intact[/]: {summary}");
+        return Ok;
+    }
+
+    private static async Task<int> ExportSealsAsync(IServiceProvider sp, string path, IAnsiConsole console, CancellationToken ct)
+    {
+        var store = sp.GetRequiredService<PostgresEventStore>();
+        var seals = await store.GetSealsAsync(ct);
+        await using (var file = File.Create(path))
+            await store.ExportSealsAsync(file, ct);
+        console.MarkupLineInterpolated($"[green]{seals.Count} seals[/] written to {Path.GetFullPath(path)}");
+        return Ok;
+    }
+
+    private static int Token(VerbArgs args, IAnsiConsole console, TextWriter output)
+    {
+        var settings = HostSettings.From(Builder(args).Configuration);
+        if (string.IsNullOrWhiteSpace(settings.SigningKey))
+        {
+            console.MarkupLine("[red]no signing key:[/] set Auth:SigningKey (base64, ≥ 32 bytes) for the Host and for this verb, for instance");
+            console.MarkupLineInterpolated($"  Auth__SigningKey={TokenIssuer.NewKey()}");
+            return Failed;
+        }
+        var side = Enum.TryParse<Side>(args.Required("side"), ignoreCase: true, out var s) && Enum.IsDefined(s)
+            ? s : throw new ArgumentException("--side must be Outflow or Inflow");
+        var hours = args.Option("hours") is { } h
+            ? double.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException("--hours must be a positive number")
+            : 8;
+        output.WriteLine(new TokenIssuer(settings.SigningKey).Issue(
+            args.Option("user") ?? Environment.UserName, args.Required("role"), args.Required("org"), side, TimeSpan.FromHours(hours)));
+        return Ok;
+    }
+
+    private static int Help(IAnsiConsole console, int code, string? error = null)
+    {
+        if (error is not null)
+            console.MarkupLineInterpolated($"[red]{error}[/]");
+        console.Write(new Markup("""
+            [bold]verbs[/] (dotnet run --project src/Host -- <verb> [[--ConnectionStrings:EventStore=…]] [[--EventStore:Schema=…]])
+              migrate                     create or upgrade the store, the audit log and the projections' schemas
+              seed [[size]]                 load the demo data set (migrates first)
+              rebuild <projection>        rebuild a projection from position 0 into a shadow schema and swap it in
+              verify                      recompute every hash chain and seal; exit code 1 on a broken link
+              export-seals <file>         write the seals as JSON for offline verification
+              token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
+
+            """));
+        return code;
+    }
+
+    private static async Task<bool> WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            if (await runner.TryAcquireLeaseAsync(ct))
+                return true;
+            if (attempt == 0)
+                console.MarkupLineInterpolated($"[yellow]{runner.Name} is run by {(await runner.GetStatusAsync(ct)).Owner}[/]; waiting up to 30 s for its lease");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+        console.MarkupLineInterpolated($"[red]could not take {runner.Name}'s lease[/]: stop the Host that runs it (or set EventStore:RunProjections=false) and retry");
+        return false;
+    }
+
+    private static async Task<int> WithServicesAsync(VerbArgs args, Func<IServiceProvider, Task<int>> verb)
+    {
+        var builder = Builder(args);
+        var settings = HostSettings.From(builder.Configuration);
+        builder.Services.AddCoManagementCore(settings);
+        // The bus registration brings the outbox writer: rows a verb appends get their integration messages too.
+        builder.AddBus(settings);
+        builder.Services.AddSingleton<AuditLog>();
+        await using var app = builder.Build();
+        return await verb(app.Services);
+    }
+
+    private static WebApplicationBuilder Builder(VerbArgs args) => WebApplication.CreateBuilder(args.ConfigArgs);
+
+    private static ProjectionCatalog Catalog(IServiceProvider sp) => sp.GetService<ProjectionCatalog>()
+        ?? new ProjectionCatalog(sp.GetRequiredService<HostSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(), sp.GetRequiredService<DomainSettings>());
+
+    private static void Update(ProgressTask task, long done, long total)
+    {
+        task.MaxValue = Math.Max(1, Math.Max(total, done));
+        task.Value = done;
+    }
+
+    /// <summary>Reports on the caller's thread: <see cref="Progress{T}"/> would post, and could land after the bar closed.</summary>
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using CoManagement.Application;
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
+using CoManagement.Projections;
+using CoManagement.Projections.Queries;
+using CoManagement.ProjectionsBench;
+using Npgsql;
+
+// Phases run as separate processes (see run.sh), so the rebuild's peak memory is the rebuild's alone.
+//   load    --members N     generate and bulk-import the data set into schema "pbench"
+//   rebuild --batch N       rebuild every projection from position 0, one after the other, then all four at once
+//   query   --iterations N  latency of the read endpoints' queries at this size
+var phase = args.FirstOrDefault() ?? "all";
+int Option(string name, int fallback) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
+    ?? "Host=127.0.0.1;Port=55436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
+const string Schema = "pbench";
+
+await using var dataSource = NpgsqlDataSource.Create(connectionString);
+var registry = DomainRegistry.Create();
+var catalog = new ProjectionCatalog(Schema, registry);
+var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = Schema });
+void Log(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+if (phase is "load" or "all")
+{
+    foreach (var s in catalog.All.SelectMany(p => new[] { catalog.SchemaOf(p.Name), catalog.SchemaOf(p.Name) + "_next" }).Append(Schema))
+        await Execute($"DROP SCHEMA IF EXISTS {s} CASCADE");
+    await store.MigrateAsync();
+    await catalog.EnsureCreatedAsync(store);
+    var members = Option("--members", 1_000_000);
+    var sw = Stopwatch.StartNew();
+    var events = await new DataSet(registry, members).ImportAsync(store, Log);
+    Log($"loaded {members:N0} members, {events:N0} events in {sw.Elapsed.TotalSeconds:F0}s");
+    await Execute($"VACUUM ANALYZE {Schema}.events");
+}
+
+if (phase == "feed")
+{
+    // How fast the feed alone can be read and decoded: the floor under every rebuild.
+    var batch = Option("--batch", 10_000);
+    var sw = Stopwatch.StartNew();
+    long after = 0, n = 0;
+    double decode = 0;
+    while (true)
+    {
+        var page = await store.ReadFeedAsync(after, batch);
+        if (page.Events.Count == 0)
+            break;
+        var d = Stopwatch.StartNew();
+        foreach (var e in page.Events)
+            registry.Deserialize(e);
+        decode += d.Elapsed.TotalSeconds;
+        n += page.Events.Count;
+        after = page.NextAfter;
+    }
+    Log($"feed: {n:N0} events in {sw.Elapsed.TotalSeconds:F1}s ({n / sw.Elapsed.TotalSeconds:N0}/s), of which decoding {decode:F1}s");
+}
+
+if (phase is "apply" or "all")
+{
+    // The projections' own cost: the feed is read once up front with a page query that walks the position index
+    // (see README: the engine's feed query sorts the whole remaining range per page), then each projection applies it
+    // batch by batch in a transaction per batch, as the runner does, into a scratch schema.
+    var batch = Option("--batch", 10_000);
+    var pages = new List<IReadOnlyList<RecordedEvent>>();
+    var sw = Stopwatch.StartNew();
+    long after = 0, total = 0;
+    while (true)
+    {
+        var page = await ReadPageAsync(after, batch);
+        if (page.Count == 0)
+            break;
+        pages.Add(page);
+        total += page.Count;
+        after = page[^1].Position;
+    }
+    Log($"read {total:N0} events in {sw.Elapsed.TotalSeconds:F1}s ({total / sw.Elapsed.TotalSeconds:N0}/s) with an index-ordered page query");
+    foreach (var projection in catalog.All)
+    {
+        var scratch = catalog.SchemaOf(projection.Name) + "_bench";
+        await Execute($"DROP SCHEMA IF EXISTS {scratch} CASCADE; CREATE SCHEMA {scratch}");
+        await using (var connection = await dataSource.OpenConnectionAsync())
+            await projection.CreateAsync(connection, scratch, default);
+        sw.Restart();
+        foreach (var page in pages)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await projection.ApplyAsync(connection, scratch, page, default);
+            await tx.CommitAsync();
+        }
+        Log($"  {projection.Name,-10} applied in {sw.Elapsed.TotalSeconds,7:F1}s  {total / sw.Elapsed.TotalSeconds,10:N0} events/s");
+        await Execute($"DROP SCHEMA {scratch} CASCADE");
+    }
+    using var self = Process.GetCurrentProcess();
+    Log($"  peak working set of this process (feed held in memory): {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+}
+
+if (phase is "rebuild" or "all")
+{
+    var batch = Option("--batch", 10_000);
+    var total = await Scalar<long>($"SELECT count(*) FROM {Schema}.events");
+    Log($"rebuilding {catalog.All.Count()} projections over {total:N0} events, batch {batch:N0}");
+    var results = new List<(string Name, double Seconds)>();
+    foreach (var projection in catalog.All)
+        results.Add((projection.Name, await RebuildAsync(projection, batch)));
+    foreach (var (name, seconds) in results)
+        Log($"  {name,-10} {seconds,7:F1}s  {total / seconds,10:N0} events/s");
+    var sequential = results.Sum(r => r.Seconds);
+    Log($"  one after the other: {sequential:F1}s");
+
+    var all = Stopwatch.StartNew();
+    await Task.WhenAll(catalog.All.Select(p => Task.Run(() => RebuildAsync(p, batch))));
+    Log($"  all four at once: {all.Elapsed.TotalSeconds:F1}s, {total / all.Elapsed.TotalSeconds:N0} events/s per projection");
+    using var self = Process.GetCurrentProcess();
+    Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+    foreach (var projection in catalog.All)
+        await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
+}
+
+if (phase is "query" or "all")
+{
+    var iterations = Option("--iterations", 300);
+    var clock = new FixedClock(new DateTimeOffset(2025, 12, 31, 0, 0, 0, TimeSpan.FromHours(8)));
+    var roster = new RosterQuery(dataSource, catalog, clock);
+    var coverage = new CoverageQuery(dataSource, catalog, clock);
+    var agreements = new AgreementQuery(dataSource, catalog, clock);
+    var risks = new RiskQuery(dataSource, catalog, clock);
+    var flows = new FlowMatrixQuery(dataSource, catalog, clock);
+    var random = new Random(1);
+    var members = await Scalar<long>($"SELECT count(*) FROM {catalog.SchemaOf(ProjectionNames.Roster)}.roster");
+    Log($"query latency over {members:N0} members, {iterations} iterations each (ms)");
+    Log($"  {"query",-58} {"p50",7} {"p99",7} {"rows",9}");
+
+    await Measure("roster page: county subtree, status Placed, by name", () => roster.ListAsync(new RosterFilter
+    {
+        OrgId = DataSet.County(random.Next(DataSet.Cities), random.Next(DataSet.Counties)), Statuses = [MemberStatus.Placed],
+    }), p => p.Total);
+    await Measure("roster page: city subtree, status Outflowed, page 5", () => roster.ListAsync(new RosterFilter
+    {
+        OrgId = DataSet.City(random.Next(DataSet.Cities)), Statuses = [MemberStatus.Outflowed], Page = 5,
+    }), p => p.Total);
+    await Measure("roster page: province subtree, status Placed", () => roster.ListAsync(new RosterFilter
+    {
+        OrgId = DataSet.Province, Statuses = [MemberStatus.Placed],
+    }), p => p.Total);
+    await Measure("roster page: county, report overdue (risk)", () => risks.ListAsync(
+        DataSet.County(random.Next(DataSet.Cities), random.Next(DataSet.Counties)), MemberRisks.ReportOverdue), p => p.Total);
+    await Measure("coverage figures: province subtree, now", () => coverage.GetAsync(DataSet.Province), f => f!.All.NOut);
+    await Measure("coverage figures: province subtree, closed month", () => coverage.GetAsync(DataSet.Province, $"2025-{random.Next(1, 12):D2}"), f => f!.All.NOut);
+    await Measure("coverage figures: county subtree, now", () => coverage.GetAsync(
+        DataSet.County(random.Next(DataSet.Cities), random.Next(DataSet.Counties))), f => f!.All.NOut);
+    await Measure("agreement audit view: city ↔ city, first page", () => agreements.GetAsync(
+        DataSet.Agreement(random.Next(DataSet.Cities), random.Next(DataSet.Destinations))), v => v!.Totals.Members);
+    await Measure("flow matrix: city level, now", () => flows.GetAsync(level: RegionLevel.City), m => m.Total);
+    await Measure("risk counts: city subtree", () => risks.CountAsync(DataSet.City(random.Next(DataSet.Cities))), c => c.ReportOverdue);
+
+    async Task Measure<T>(string name, Func<Task<T>> query, Func<T, long> rows)
+    {
+        for (var i = 0; i < 20; i++)
+            await query(); // warm-up: JIT, pool, plan cache
+        var times = new double[iterations];
+        long seen = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var result = await query();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+            seen = rows(result);
+        }
+        Array.Sort(times);
+        Log($"  {name,-58} {times[iterations / 2],7:F2} {times[(int)Math.Ceiling(iterations * 0.99) - 1],7:F2} {seen,9:N0}");
+    }
+}
+
+async Task<double> RebuildAsync(IProjection projection, int batch)
+{
+    var runner = new ProjectionRunner(store, projection, new ProjectionRunnerOptions { Owner = "bench-" + projection.Name, BatchSize = batch });
+    await runner.EnsureCreatedAsync();
+    var sw = Stopwatch.StartNew();
+    if (catalog.IsInline(projection.Name))
+    {
+        await runner.RebuildInlineAsync();
+    }
+    else
+    {
+        await runner.TryAcquireLeaseAsync();
+        await runner.RebuildAsync();
+        await runner.ReleaseLeaseAsync();
+    }
+    return sw.Elapsed.TotalSeconds;
+}
+
+async Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, int limit)
+{
+    const string columns = "position, stream_id, version, type, schema_version, data::text, metadata::text, business_time, recorded_time, hash";
+    await using var cmd = dataSource.CreateCommand($"""
+        (SELECT {columns} FROM {Schema}.events WHERE position > $1 ORDER BY position LIMIT $2)
+        UNION ALL
+        (SELECT {columns} FROM {Schema}.events_archive WHERE position > $1 ORDER BY position LIMIT $2)
+        ORDER BY 1 LIMIT $2
+        """);
+    cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+    cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+    var events = new List<RecordedEvent>(limit);
+    await using var reader = await cmd.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        events.Add(new RecordedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt32(4),
+            reader.GetString(5), reader.GetString(6), new DateTimeOffset(reader.GetFieldValue<DateTime>(7), TimeSpan.Zero),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(8), TimeSpan.Zero), reader.GetFieldValue<byte[]>(9)));
+    }
+    return events;
+}
+
+async Task Execute(string sql)
+{
+    await using var cmd = dataSource.CreateCommand(sql);
+    await cmd.ExecuteNonQueryAsync();
+}
+
+async Task<T> Scalar<T>(string sql)
+{
+    await using var cmd = dataSource.CreateCommand(sql);
+    return (T)(await cmd.ExecuteScalarAsync())!;
+}
+
+async Task<List<string>> TablesAsync(string schema)
+{
+    var tables = new List<string>();
+    await using var cmd = dataSource.CreateCommand($"SELECT '{schema}.' || table_name FROM information_schema.tables WHERE table_schema = '{schema}'");
+    await using var reader = await cmd.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+        tables.Add(reader.GetString(0));
+    return tables;
+}
+
+internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+}

@@ -1,0 +1,242 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using CoManagement.Host.Auth;
+using CoManagement.Projections.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CoManagement.Host.Http;
+
+/// <summary>
+/// Thin endpoints over the read models. Organisation staff are held to their subtree and side: an organisation they
+/// name outside it is refused (403), a member outside it is not found (404, so existence does not leak), and lists
+/// are filtered by the query itself. ID and phone numbers are masked unless the caller's organisation owns the member.
+/// </summary>
+public static partial class AnalystEndpoints
+{
+    public static IEndpointRouteBuilder MapAnalystEndpoints(this IEndpointRouteBuilder app)
+    {
+        var figures = app.MapGroup("/api").WithTags("Analysis").RequireAuthorization(Roles.ReadFiguresPolicy).WithProblems();
+        figures.MapGet("/roster", GetRoster)
+            .WithSummary("Mobile members of an organisation subtree on one side, filtered, sorted and paged; risk flags judged at `at` (default now).");
+        figures.MapGet("/roster/{memberId}", GetRosterEntry)
+            .WithSummary("One member's roster row.");
+        figures.MapGet("/coverage", GetCoverage)
+            .WithSummary("Coverage figures (report, coverage, effective coverage, in/out of province, …) of an organisation subtree, now or at a closed month end.");
+        figures.MapGet("/coverage/children", GetCoverageChildren)
+            .WithSummary("The same figures for each direct child of an organisation.");
+        figures.MapGet("/coverage/months", GetClosedMonths)
+            .WithSummary("The closed (frozen) months, newest first.");
+        figures.MapGet("/risks", GetRiskCounts)
+            .WithSummary("How many members of a subtree show each risk flag at `at` (default now).");
+        figures.MapGet("/risks/{risk}", GetRiskList)
+            .WithSummary("The members of a subtree showing one risk flag, oldest first.");
+
+        app.MapGroup("/api").WithTags("Analysis").RequireAuthorization(Roles.AnalystPolicy).WithProblems()
+            .MapGet("/flows", GetFlows)
+            .WithSummary("Flow matrix: open episodes by outflow region and inflow region (analysts only: it spans every organisation).");
+
+        var agreements = app.MapGroup("/api/agreements").WithTags("Agreements").RequireAuthorization(Roles.ReadAgreementsPolicy).WithProblems();
+        agreements.MapGet("/", ListAgreements)
+            .WithSummary("Co-management agreements; organisation staff see those their organisation is party to or under.");
+        agreements.MapGet("/{agreementId}", GetAgreement)
+            .WithSummary("One agreement's bilateral audit view: covered members and each side's actions, report lag, gaps, consultations.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<Page<RosterEntry>>, ProblemHttpResult>> GetRoster(
+        string? org, Side? side, MemberStatus[]? status, string? region, MemberRisks? risk, bool? inProvince,
+        RosterSort? sort, bool? desc, int? page, int? pageSize, DateTimeOffset? at,
+        ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var problem = Api.Paging(page, pageSize, out var pageNo, out var size)
+            ?? Defined(side, nameof(side)) ?? Defined(sort, nameof(sort)) ?? SingleRisk(risk) ?? RegionPrefix(region)
+            ?? status?.Select(s => Defined<MemberStatus>(s, nameof(status))).FirstOrDefault(p => p is not null);
+        if (problem is not null)
+            return problem;
+        var (scopeOrg, scopeSide, refused) = await ResolveAsync(caller, org, side, scope, orgRequired: false, ct);
+        if (refused is not null)
+            return refused;
+        var result = await roster.ListAsync(new RosterFilter
+        {
+            OrgId = scopeOrg, Side = scopeSide, Statuses = status, DestinationPrefix = region, Risk = risk, InProvince = inProvince,
+            Sort = sort ?? RosterSort.Name, Descending = desc ?? false, Page = pageNo, PageSize = size, Now = at,
+        }, ct);
+        return TypedResults.Ok(result with { Items = await MaskAsync(caller, scopeSide, result.Items, scope, ct) });
+    }
+
+    private static async Task<Results<Ok<RosterEntry>, ProblemHttpResult>> GetRosterEntry(
+        string memberId, ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
+    {
+        if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
+            return bad;
+        var caller = Caller.From(user);
+        var entry = await roster.FindAsync(memberId, ct: ct);
+        if (entry is null || (caller.IsOrgStaff && !await scope.ContainsAsync(caller.OrganizationId,
+                caller.Side == Side.Outflow ? entry.OutflowOrgId : entry.InflowOrgId, ct)))
+            return Api.NotFound($"no member '{memberId}' in your scope");
+        return TypedResults.Ok((await MaskAsync(caller, null, [entry], scope, ct))[0]);
+    }
+
+    private static async Task<Results<Ok<CoverageFigures>, ProblemHttpResult>> GetCoverage(
+        string? org, string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+    {
+        if (Month(month) is { } bad)
+            return bad;
+        var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
+        if (refused is not null)
+            return refused;
+        return await coverage.GetAsync(scopeOrg!, month, ct) is { } figures
+            ? TypedResults.Ok(figures)
+            : Api.NotFound($"no figures for '{scopeOrg}'" + (month is null ? "" : $" at the end of {month}"));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CoverageFigures>>, ProblemHttpResult>> GetCoverageChildren(
+        string? org, string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+    {
+        if (Month(month) is { } bad)
+            return bad;
+        var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
+        if (refused is not null)
+            return refused;
+        return TypedResults.Ok(await coverage.GetChildrenAsync(scopeOrg!, month, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<string>>> GetClosedMonths(CoverageQuery coverage, CancellationToken ct) =>
+        TypedResults.Ok(await coverage.ClosedMonthsAsync(ct));
+
+    private static async Task<Results<Ok<RiskCounts>, ProblemHttpResult>> GetRiskCounts(
+        string? org, Side? side, DateTimeOffset? at, ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+    {
+        if (Defined(side, nameof(side)) is { } bad)
+            return bad;
+        var (scopeOrg, scopeSide, refused) = await ResolveAsync(Caller.From(user), org, side, scope, orgRequired: true, ct);
+        if (refused is not null)
+            return refused;
+        return TypedResults.Ok(await risks.CountAsync(scopeOrg!, scopeSide, at, ct));
+    }
+
+    private static async Task<Results<Ok<Page<RosterEntry>>, ProblemHttpResult>> GetRiskList(
+        MemberRisks risk, string? org, Side? side, int? page, int? pageSize, DateTimeOffset? at,
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? SingleRisk(risk) ?? Defined(side, nameof(side))) is { } bad)
+            return bad;
+        var (scopeOrg, scopeSide, refused) = await ResolveAsync(caller, org, side, scope, orgRequired: false, ct);
+        if (refused is not null)
+            return refused;
+        var result = await risks.ListAsync(scopeOrg, risk, scopeSide, pageNo, size, at, ct);
+        return TypedResults.Ok(result with { Items = await MaskAsync(caller, scopeSide, result.Items, scope, ct) });
+    }
+
+    private static async Task<Results<Ok<FlowMatrix>, ProblemHttpResult>> GetFlows(
+        string? month, RegionLevel? level, string? from, string? to, FlowMatrixQuery flows, CancellationToken ct)
+    {
+        if ((Month(month) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
+            return bad;
+        return TypedResults.Ok(await flows.GetAsync(month, level ?? RegionLevel.City, from, to, ct));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AgreementSummary>>, ProblemHttpResult>> ListAgreements(
+        string? org, ClaimsPrincipal user, OrgScope scope, AgreementQuery agreements, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (org is not null && Api.InvalidId(org, nameof(org)) is { } bad)
+            return bad;
+        if (caller.IsOrgStaff && org is not null && org != caller.OrganizationId)
+            return Api.Forbidden("organisation staff list the agreements of their own organisation only");
+        return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, ct));
+    }
+
+    private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAgreement(
+        string agreementId, AgreementMemberSet? set, int? page, int? pageSize,
+        ClaimsPrincipal user, HttpContext http, OrgScope scope, AgreementQuery agreements, AuditLog log, CancellationToken ct)
+    {
+        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? Api.InvalidId(agreementId, nameof(agreementId)) ?? Defined(set, nameof(set))) is { } bad)
+            return bad;
+        var caller = Caller.From(user);
+        if (caller.IsOrgStaff && !(await agreements.ListAsync(caller.OrganizationId, ct)).Any(a => a.AgreementId == agreementId))
+            return Api.NotFound($"no agreement '{agreementId}' your organisation is party to");
+        if (caller.Role == Roles.Auditor)
+            await log.RecordAsync(caller, null, "agreement", $"agreementId={agreementId}", http, ct);
+        if (await agreements.GetAsync(agreementId, set ?? AgreementMemberSet.All, pageNo, size, ct: ct) is not { } view)
+            return Api.NotFound($"no agreement '{agreementId}'");
+        var members = new List<AgreementMember>(view.Members.Items.Count);
+        foreach (var m in view.Members.Items)
+        {
+            var mask = !await scope.SeesUnmaskedAsync(caller, m.OutflowOrgId, ct);
+            members.Add(mask ? m with { IdNumber = Masking.IdNumber(m.IdNumber), Phone = Masking.Phone(m.Phone) } : m);
+        }
+        return TypedResults.Ok(view with { Members = view.Members with { Items = members } });
+    }
+
+    /// <summary>
+    /// The organisation subtree and side a list is computed for. Staff default to their own organisation and side, may
+    /// narrow to a descendant, and are refused anything wider; others may name any known organisation.
+    /// </summary>
+    private static async Task<(string? Org, Side Side, ProblemHttpResult? Problem)> ResolveAsync(
+        Caller caller, string? org, Side? side, OrgScope scope, bool orgRequired, CancellationToken ct)
+    {
+        if (org is not null && Api.InvalidId(org, nameof(org)) is { } bad)
+            return (null, default, bad);
+        if (caller.IsOrgStaff)
+        {
+            if (side is { } s && s != caller.Side)
+                return (null, default, Api.Forbidden($"staff of an {caller.Side} organisation see the {caller.Side} side only"));
+            org ??= caller.OrganizationId;
+            return await scope.ContainsAsync(caller.OrganizationId, org, ct)
+                ? (org, caller.Side, null)
+                : (null, default, Api.Forbidden($"'{org}' is outside the subtree of '{caller.OrganizationId}'"));
+        }
+        if (org is null)
+            return orgRequired ? (null, default, Api.BadRequest("org is required")) : (null, side ?? Side.Outflow, null);
+        return await scope.ExistsAsync(org, ct)
+            ? (org, side ?? Side.Outflow, null)
+            : (null, default, Api.NotFound($"no organisation '{org}'"));
+    }
+
+    /// <summary>
+    /// Outflow staff listing their own subtree on the outflow side own every row (the query filtered on the formal
+    /// organisation); anyone else is checked row by row against the owning organisation.
+    /// </summary>
+    private static async Task<IReadOnlyList<RosterEntry>> MaskAsync(
+        Caller caller, Side? listedSide, IReadOnlyList<RosterEntry> rows, OrgScope scope, CancellationToken ct)
+    {
+        if (caller.IsOrgStaff && caller.Side == Side.Outflow && listedSide == Side.Outflow)
+            return rows;
+        var result = new List<RosterEntry>(rows.Count);
+        foreach (var row in rows)
+        {
+            result.Add(await scope.SeesUnmaskedAsync(caller, row.OutflowOrgId, ct)
+                ? row
+                : row with { IdNumber = Masking.IdNumber(row.IdNumber), Phone = Masking.Phone(row.Phone) });
+        }
+        return result;
+    }
+
+    private static ProblemHttpResult? Defined<T>(T? value, string name) where T : struct, Enum =>
+        value is { } v && !Enum.IsDefined(v) ? Api.BadRequest($"{name} '{v}' is not one of {string.Join(", ", Enum.GetNames<T>())}") : null;
+
+    private static ProblemHttpResult? SingleRisk(MemberRisks? risk) =>
+        risk is { } r && (r == MemberRisks.None || !Enum.IsDefined(r))
+            ? Api.BadRequest($"risk must be one of {string.Join(", ", Enum.GetNames<MemberRisks>().Where(n => n != nameof(MemberRisks.None)))}")
+            : null;
+
+    private static ProblemHttpResult? RegionPrefix(string? prefix, string name = "region") =>
+        prefix is null || RegionPrefixPattern().IsMatch(prefix) ? null
+        : Api.BadRequest($"{name} must be a region code prefix of 2, 4 or 6 digits (\"62\", \"6208\", \"620802\"), got '{prefix}'");
+
+    private static ProblemHttpResult? Month(string? month) =>
+        month is null || (MonthPattern().IsMatch(month) && int.Parse(month.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 12)
+            ? null
+            : Api.BadRequest($"month must be yyyy-MM, got '{month}'");
+
+    [GeneratedRegex(@"^\d{2}(\d{2}){0,2}$")]
+    private static partial Regex RegionPrefixPattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}$")]
+    private static partial Regex MonthPattern();
+}

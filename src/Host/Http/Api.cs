@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CoManagement.Host.Http;
+
+/// <summary>The API's ProblemDetails answers and parameter checks, so every error has the same shape.</summary>
+public static class Api
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+    private const int MaxIdLength = 64;
+
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static ProblemHttpResult? InvalidId(string? id, string name) =>
+        string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength || id.Any(char.IsControl)
+            ? BadRequest($"{name} must be 1–{MaxIdLength} printable characters")
+            : null;
+
+    public static ProblemHttpResult? Limit(int? limit, out int take)
+    {
+        take = limit ?? DefaultPageSize;
+        return take is < 1 or > MaxPageSize ? BadRequest($"limit must be between 1 and {MaxPageSize}") : null;
+    }
+
+    public static ProblemHttpResult? Paging(int? page, int? pageSize, out int pageNo, out int size)
+    {
+        pageNo = page ?? 1;
+        size = pageSize ?? DefaultPageSize;
+        if (pageNo < 1)
+            return BadRequest("page must be 1 or more");
+        return size is < 1 or > MaxPageSize ? BadRequest($"pageSize must be between 1 and {MaxPageSize}") : null;
+    }
+
+    /// <summary>Documents the ProblemDetails answers every endpoint of a group can give.</summary>
+    public static RouteGroupBuilder WithProblems(this RouteGroupBuilder group) => group
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// Minimal APIs throw <see cref="BadHttpRequestException"/> for a parameter that does not bind (a date that is not a
+    /// date); its message names the parameter and the value, which is the detail a caller needs.
+    /// </summary>
+    public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+                return false;
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+            });
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Security.Claims;
+using CoManagement.Application;
+using CoManagement.Domain.Members;
+using CoManagement.EventStore;
+using CoManagement.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CoManagement.Host.Http;
+
+/// <summary>
+/// Auditors: a member's full history, its state as of any point, chain verification and the seal export. Every call
+/// is written to the <see cref="AuditLog"/> before anything is read, so even a probe for an unknown member is on record.
+/// </summary>
+public static class AuditorEndpoints
+{
+    public static RouteGroupBuilder MapAuditorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Roles.AuditPolicy).WithProblems();
+        group.MapGet("/members/{memberId}/history", GetHistory)
+            .WithSummary("A member's full history: every event with business and recorded time, actor, organisation, side and hash.");
+        group.MapGet("/members/{memberId}/state", GetState)
+            .WithSummary("A member's state folded as of a version, a global position, a business time or a recorded time (at most one).");
+        group.MapGet("/members/{memberId}/verify", VerifyMember)
+            .WithSummary("Recomputes one member stream's hash chain and reports the first broken link.");
+        group.MapGet("/verify", VerifyStore)
+            .WithSummary("Recomputes every stream's chain and every seal; can take long on a large store.");
+        group.MapGet("/seals", ExportSeals)
+            .WithSummary("The seals as a JSON download, to keep apart from the database and check an export offline.")
+            .Produces<List<Seal>>(contentType: "application/json");
+        group.MapGet("/reads", ListReads)
+            .WithSummary("The audit log itself: who read which member when, newest first.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<MemberHistory>, ProblemHttpResult>> GetHistory(
+        string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry,
+        OrgScope scope, AuditLog log, CancellationToken ct)
+    {
+        if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
+            return bad;
+        var caller = Caller.From(user);
+        await log.RecordAsync(caller, memberId, "history", null, http, ct);
+        var events = await store.ReadStreamAsync(Streams.Member(memberId), ct: ct);
+        if (events.Count == 0)
+            return Api.NotFound($"no member '{memberId}'");
+        var state = events.Aggregate(Member.Initial, (s, e) => Member.Evolve(s, (IMemberEvent)registry.Deserialize(e)));
+        var mask = !await scope.SeesUnmaskedAsync(caller, state.FormalOrgId, ct);
+        return TypedResults.Ok(new MemberHistory(memberId, events[^1].Version, state.FormalOrgId, mask,
+            [.. events.Select(e => MemberViews.ToHistory(e, mask))]));
+    }
+
+    private static async Task<Results<Ok<MemberStateView>, ProblemHttpResult>> GetState(
+        string memberId, long? version, long? position, DateTimeOffset? businessTime, DateTimeOffset? recordedTime,
+        ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry, OrgScope scope,
+        AuditLog log, CancellationToken ct)
+    {
+        if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
+            return bad;
+        var given = new (string Name, object? Value)[] { (nameof(version), version), (nameof(position), position), (nameof(businessTime), businessTime), (nameof(recordedTime), recordedTime) }
+            .Where(p => p.Value is not null).ToList();
+        if (given.Count > 1)
+            return Api.BadRequest($"give at most one of version, position, businessTime, recordedTime (got {string.Join(", ", given.Select(g => g.Name))})");
+        if (version < 0 || position < 0)
+            return Api.BadRequest("version and position must not be negative");
+        AsOf? asOf = (version, position, businessTime, recordedTime) switch
+        {
+            ({ } v, _, _, _) => new AsOf.Version(v),
+            (_, { } p, _, _) => new AsOf.Position(p),
+            (_, _, { } b, _) => new AsOf.BusinessTime(b),
+            (_, _, _, { } r) => new AsOf.RecordedTime(r),
+            _ => null,
+        };
+        var asOfView = given.Count == 0 ? null : new AsOfView(given[0].Name, given[0].Value is DateTimeOffset t
+            ? t.ToString("O", CultureInfo.InvariantCulture) : Convert.ToString(given[0].Value, CultureInfo.InvariantCulture)!);
+
+        var caller = Caller.From(user);
+        await log.RecordAsync(caller, memberId, "state", asOfView is null ? null : $"{asOfView.Kind}={asOfView.Value}", http, ct);
+        var stream = Streams.Member(memberId);
+        Func<MemberState, object, MemberState> evolve = (s, e) => Member.Evolve(s, (IMemberEvent)e);
+        var (current, currentVersion) = await store.AggregateStreamAsync(stream, registry, Member.Initial, evolve, ct: ct);
+        if (currentVersion == 0)
+            return Api.NotFound($"no member '{memberId}'");
+        var (state, stateVersion) = asOf is null ? (current, currentVersion)
+            : await store.AggregateStreamAsync(stream, registry, Member.Initial, evolve, asOf, ct);
+        // Masking follows who owns the record now, not who owned it at the point read.
+        var mask = !await scope.SeesUnmaskedAsync(caller, current.FormalOrgId, ct);
+        return TypedResults.Ok(new MemberStateView(memberId, asOfView, stateVersion, current.FormalOrgId, mask, mask ? MemberViews.Mask(state) : state));
+    }
+
+    private static async Task<Results<Ok<VerificationReport>, ProblemHttpResult>> VerifyMember(
+        string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
+    {
+        if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
+            return bad;
+        await log.RecordAsync(Caller.From(user), memberId, "verify", null, http, ct);
+        var report = await store.VerifyStreamAsync(Streams.Member(memberId), ct);
+        return report.EventsChecked == 0 ? Api.NotFound($"no member '{memberId}'") : TypedResults.Ok(report);
+    }
+
+    private static async Task<Ok<VerificationReport>> VerifyStore(
+        ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
+    {
+        await log.RecordAsync(Caller.From(user), null, "verify-store", null, http, ct);
+        return TypedResults.Ok(await store.VerifyStoreAsync(ct: ct));
+    }
+
+    private static async Task<PushStreamHttpResult> ExportSeals(
+        ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
+    {
+        await log.RecordAsync(Caller.From(user), null, "export-seals", null, http, ct);
+        return TypedResults.Stream(output => store.ExportSealsAsync(output, ct), "application/json",
+            $"seals-{store.Schema}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.json");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditRead>>, ProblemHttpResult>> ListReads(
+        string? memberId, string? userId, long? before, int? limit, AuditLog log, CancellationToken ct)
+    {
+        if (Api.Limit(limit, out var take) is { } bad)
+            return bad;
+        return TypedResults.Ok(await log.ListAsync(memberId, userId, before, take, ct));
+    }
+}

@@ -1,0 +1,94 @@
+using CoManagement.Domain.Agreements;
+using CoManagement.EventStore;
+using CoManagement.Projections.Common;
+using CoManagement.Projections.Members;
+using Npgsql;
+
+namespace CoManagement.Projections.Bilateral;
+
+/// <summary>
+/// The bilateral audit view (async): <c>agreements</c>, <c>consultations</c> and <c>action_items</c> from the agreement
+/// streams, and <c>members</c> (the roster's row, with who registered, received the report and placed, and the
+/// counts by side) over its own organisation tree. Which members an agreement covers is decided at query time from
+/// the two departments' subtrees (see <c>AgreementQuery</c>), so an agreement signed later covers its members at once.
+/// </summary>
+internal sealed class BilateralProjection(EventTypeRegistry registry)
+    : DomainProjection(registry, StreamKind.Organization, StreamKind.Member, StreamKind.Agreement)
+{
+    public const string MembersTable = "members";
+
+    private readonly MemberTable _members = new(MembersTable, forLists: false);
+
+    public override string Name => ProjectionNames.Bilateral;
+
+    public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
+        Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema) + $"""
+            CREATE TABLE {schema}.agreements (
+                id text PRIMARY KEY,
+                title text NOT NULL,
+                outflow_department_id text NOT NULL,
+                inflow_department_id text NOT NULL,
+                extra_party_ids text[] NOT NULL,
+                commitments text[] NOT NULL,
+                sharing_days int NOT NULL,
+                signed_at timestamptz NOT NULL,
+                ended_at timestamptz,
+                end_reason text);
+            CREATE INDEX ON {schema}.agreements (outflow_department_id);
+            CREATE INDEX ON {schema}.agreements (inflow_department_id);
+            CREATE TABLE {schema}.consultations (
+                agreement_id text NOT NULL,
+                consultation_id text NOT NULL,
+                topic text NOT NULL,
+                held_at timestamptz NOT NULL,
+                PRIMARY KEY (agreement_id, consultation_id));
+            CREATE TABLE {schema}.action_items (
+                agreement_id text NOT NULL,
+                item_id text NOT NULL,
+                consultation_id text NOT NULL,
+                text text NOT NULL,
+                owner_side text NOT NULL,
+                due_at timestamptz NOT NULL,
+                completed_at timestamptz,
+                PRIMARY KEY (agreement_id, item_id));
+            CREATE INDEX ON {schema}.action_items (due_at) WHERE completed_at IS NULL;
+            """, ct);
+
+    protected override async Task ApplyRunAsync(NpgsqlConnection c, string s, StreamKind kind, List<DecodedEvent> events, CancellationToken ct)
+    {
+        switch (kind)
+        {
+            case StreamKind.Member:
+                await _members.ApplyAsync(c, s, events, ct).ConfigureAwait(false);
+                break;
+            case StreamKind.Organization:
+                await OrgTree.ApplyAsync(c, s, events, moved => _members.RefreshAncestorsAsync(c, s, moved, ct), ct).ConfigureAwait(false);
+                break;
+            default:
+                // Agreements are few and their events rare: one statement each keeps this readable.
+                foreach (var e in events)
+                    await ApplyAgreementEventAsync(c, s, e.Event, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static Task ApplyAgreementEventAsync(NpgsqlConnection c, string s, object e, CancellationToken ct) => e switch
+    {
+        AgreementSigned x => Db.ExecuteAsync(c, $"INSERT INTO {s}.agreements VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)", ct,
+            x.AgreementId, x.Title, x.OutflowDepartmentId, x.InflowDepartmentId, x.ExtraPartyIds.ToArray(),
+            x.Commitments.Select(m => m.ToString()).ToArray(), x.InformationSharingDays, x.SignedAt),
+        ConsultationHeld x => Db.ExecuteBatchAsync(c, ct,
+            ($"INSERT INTO {s}.consultations VALUES ($1, $2, $3, $4)", [x.AgreementId, x.ConsultationId, x.Topic, x.HeldAt]),
+            ($"""
+            INSERT INTO {s}.action_items (agreement_id, item_id, consultation_id, text, owner_side, due_at)
+            SELECT $1, i.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS i
+            """, [x.AgreementId, x.ActionItems.Select(i => i.ItemId).ToArray(), x.ActionItems.Select(_ => x.ConsultationId).ToArray(),
+                x.ActionItems.Select(i => i.Text).ToArray(), x.ActionItems.Select(i => i.Owner.ToString()).ToArray(),
+                Db.TimeArray(x.ActionItems.Select(i => i.DueAt))])),
+        ActionItemCompleted x => Db.ExecuteAsync(c, $"UPDATE {s}.action_items SET completed_at = $3 WHERE agreement_id = $1 AND item_id = $2", ct,
+            x.AgreementId, x.ItemId, x.CompletedAt),
+        AgreementEnded x => Db.ExecuteAsync(c, $"UPDATE {s}.agreements SET ended_at = $2, end_reason = $3 WHERE id = $1", ct,
+            x.AgreementId, x.EndedAt, Db.Text(x.Reason)),
+        _ => Task.CompletedTask,
+    };
+}

@@ -1,0 +1,44 @@
+using CoManagement.Domain.Common;
+using CoManagement.EventStore;
+
+namespace CoManagement.Projections.Common;
+
+/// <summary>A stored event with its domain object; who did it is parsed from the metadata only when asked for.</summary>
+internal sealed class DecodedEvent(RecordedEvent raw, object @event)
+{
+    private EventMetadata? _metadata;
+
+    public RecordedEvent Raw { get; } = raw;
+
+    public object Event { get; } = @event;
+
+    public long Position => Raw.Position;
+
+    public DateTimeOffset BusinessTime => Raw.BusinessTime;
+
+    public EventMetadata Metadata => _metadata ??= Raw.Metadata;
+
+    /// <summary>The side of whoever recorded the event; events written without one count as the outflow side's (the record owner).</summary>
+    public Side ActorSide => Enum.TryParse<Side>(Metadata.Side, ignoreCase: true, out var side) ? side : Side.Outflow;
+
+    /// <summary>
+    /// Decodes the events of the streams whose id starts with one of <paramref name="streamPrefixes"/>; the rest are
+    /// not even parsed. An unknown type in such a stream fails loudly through the registry, never silently.
+    /// </summary>
+    public static List<DecodedEvent> Decode(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes)
+    {
+        var decoded = new List<DecodedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            foreach (var prefix in streamPrefixes)
+            {
+                if (e.StreamId.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    decoded.Add(new DecodedEvent(e, registry.Deserialize(e)));
+                    break;
+                }
+            }
+        }
+        return decoded;
+    }
+}

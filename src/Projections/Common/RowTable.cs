@@ -1,0 +1,144 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoManagement.Projections.Common;
+
+/// <summary>
+/// One column of a row table: how to send a whole batch of rows as one typed array (for <c>unnest</c>) and how to read
+/// it back. A column without a reader is derived and written only.
+/// </summary>
+internal abstract class Column<TRow>(string name, string type)
+{
+    public string Name { get; } = name;
+
+    public string Type { get; } = type;
+
+    public abstract NpgsqlParameter ToArray(IReadOnlyList<TRow> rows);
+
+    public abstract bool Readable { get; }
+
+    public abstract void Read(TRow row, NpgsqlDataReader reader, int ordinal);
+}
+
+internal sealed class Column<TRow, TValue>(
+    string name, string type, NpgsqlDbType dbType, Func<TRow, TValue> get,
+    Action<TRow, TValue>? set = null, Func<NpgsqlDataReader, int, TValue>? read = null) : Column<TRow>(name, type)
+{
+    public override NpgsqlParameter ToArray(IReadOnlyList<TRow> rows)
+    {
+        var values = new TValue[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = get(rows[i]);
+        return new NpgsqlParameter<TValue[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | dbType };
+    }
+
+    public override bool Readable => set is not null;
+
+    public override void Read(TRow row, NpgsqlDataReader reader, int ordinal) =>
+        set?.Invoke(row, read is not null ? read(reader, ordinal) : reader.IsDBNull(ordinal) ? default! : reader.GetFieldValue<TValue>(ordinal));
+}
+
+/// <summary>Column factories; times travel as UTC <see cref="DateTime"/>s, the only kind Npgsql writes to timestamptz.</summary>
+internal static class Columns<TRow>
+{
+    public static Column<TRow> Text(string name, Func<TRow, string?> get, Action<TRow, string?>? set = null) =>
+        new Column<TRow, string?>(name, "text", NpgsqlDbType.Text, get, set);
+
+    public static Column<TRow> Int(string name, Func<TRow, int> get, Action<TRow, int>? set = null) =>
+        new Column<TRow, int>(name, "int", NpgsqlDbType.Integer, get, set);
+
+    public static Column<TRow> NullableInt(string name, Func<TRow, int?> get, Action<TRow, int?>? set = null) =>
+        new Column<TRow, int?>(name, "int", NpgsqlDbType.Integer, get, set);
+
+    public static Column<TRow> Long(string name, Func<TRow, long> get, Action<TRow, long>? set = null) =>
+        new Column<TRow, long>(name, "bigint", NpgsqlDbType.Bigint, get, set);
+
+    public static Column<TRow> Bool(string name, Func<TRow, bool> get, Action<TRow, bool>? set = null) =>
+        new Column<TRow, bool>(name, "boolean", NpgsqlDbType.Boolean, get, set);
+
+    public static Column<TRow> Time(string name, Func<TRow, DateTimeOffset?> get, Action<TRow, DateTimeOffset?>? set = null) =>
+        new Column<TRow, DateTime?>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r)?.UtcDateTime,
+            set is null ? null : (r, v) => set(r, v is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null));
+
+    /// <summary>A non-null time (the column is NOT NULL).</summary>
+    public static Column<TRow> RequiredTime(string name, Func<TRow, DateTimeOffset> get, Action<TRow, DateTimeOffset>? set = null) =>
+        new Column<TRow, DateTime>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r).UtcDateTime,
+            set is null ? null : (r, v) => set(r, new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc))));
+}
+
+/// <summary>
+/// A table written a batch at a time: one <c>SELECT … WHERE key = ANY($1)</c> to load the rows a batch touches and one
+/// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE</c> to write them back, however many rows there are.
+/// </summary>
+internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> columns)
+{
+    private readonly Column<TRow>[] _readable = [.. columns.Where(c => c.Readable)];
+
+    public string Table { get; } = table;
+
+    public string Key => columns[0].Name;
+
+    public async Task<List<TRow>> LoadAsync(NpgsqlConnection connection, string schema, string[] keys, Func<TRow> create, CancellationToken ct)
+    {
+        var rows = new List<TRow>(keys.Length);
+        if (keys.Length == 0)
+            return rows;
+        await using var cmd = Db.Command(connection,
+            $"SELECT {string.Join(", ", _readable.Select(c => c.Name))} FROM {schema}.{Table} WHERE {Key} = ANY($1)", (object)keys);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var row = create();
+            for (var i = 0; i < _readable.Length; i++)
+                _readable[i].Read(row, reader, i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> back: those known to be stored (loaded by this batch) with an
+    /// <c>UPDATE … FROM unnest(…)</c>, the others with an <c>INSERT … ON CONFLICT DO UPDATE</c> (a new episode of a
+    /// member may replace a row the batch did not load). <paramref name="derived"/> adds columns computed in SQL from
+    /// the unnested row <c>u</c> and the joins in <paramref name="joins"/> (e.g. organisation ancestors).
+    /// </summary>
+    public async Task WriteAsync(NpgsqlConnection connection, string schema, IReadOnlyList<TRow> rows, Func<TRow, bool> stored,
+        CancellationToken ct, IReadOnlyList<(string Column, string Expression)>? derived = null, string joins = "")
+    {
+        derived ??= [];
+        var names = columns.Select(c => c.Name).Concat(derived.Select(d => d.Column)).ToArray();
+        var source = $"""
+            SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
+              FROM unnest({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.Type}[]"))}) AS u({string.Join(", ", columns.Select(c => c.Name))})
+              {joins}
+            """;
+        await using var batch = new NpgsqlBatch(connection);
+        var updates = rows.Where(stored).ToList();
+        if (updates.Count > 0)
+        {
+            // Setting a column to the value it has keeps the update HOT when no indexed column changed.
+            batch.BatchCommands.Add(Command($"""
+                UPDATE {schema}.{Table} AS t SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = v.{n}"))}
+                  FROM ({source}) AS v WHERE t.{Key} = v.{Key}
+                """, updates));
+        }
+        var inserts = rows.Where(r => !stored(r)).ToList();
+        if (inserts.Count > 0)
+        {
+            batch.BatchCommands.Add(Command($"""
+                INSERT INTO {schema}.{Table} ({string.Join(", ", names)}) {source}
+                ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))}
+                """, inserts));
+        }
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private NpgsqlBatchCommand Command(string sql, IReadOnlyList<TRow> rows)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        foreach (var column in columns)
+            cmd.Parameters.Add(column.ToArray(rows));
+        return cmd;
+    }
+}

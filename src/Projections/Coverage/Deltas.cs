@@ -1,0 +1,164 @@
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using CoManagement.Projections.Common;
+using CoManagement.Projections.Members;
+using Npgsql;
+
+namespace CoManagement.Projections.Coverage;
+
+/// <summary>
+/// What a batch changes in the coverage counters, summed in memory per key and written with one statement per table.
+/// An episode's contribution is taken away as it was and added back as it is; the windowed flags are judged at the
+/// batch's clock, the same instant the clock advance used for everything else.
+/// </summary>
+internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dictionary<string, string> regions)
+{
+    private readonly Dictionary<(string Org, string Scope, bool InProvince), long[]> _counters = [];
+    private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
+    private readonly Dictionary<(string From, string To), long> _cells = [];
+
+    // n, reported, placed, active, effective, contacted, lost, transferring
+    private const int CounterCount = 8;
+
+    public void Contribute(MemberRow row, int sign)
+    {
+        if (!row.IsOpen)
+            return;
+        var inProvince = InProvince(row, out var from, out var to);
+        var active = row.LastActivityAt > clock - settings.Idle;
+        var placed = row.CountsPlaced;
+        Span<long> v =
+        [
+            1, row.CountsReported ? 1 : 0, placed ? 1 : 0, active ? 1 : 0, active && placed ? 1 : 0,
+            row.LastContactAt > clock - settings.ContactOverdue ? 1 : 0, row.CountsLost ? 1 : 0, row.CountsTransferring ? 1 : 0,
+        ];
+        Add(Counter((row.OutflowOrgId, CoverageProjection.Out, inProvince)), v, sign);
+        if (row.InflowOrgId is { } inflow)
+            Add(Counter((inflow, CoverageProjection.In, inProvince)), v, sign);
+        if (from is not null)
+            _cells[(from, to)] = _cells.GetValueOrDefault((from, to)) + sign;
+    }
+
+    /// <summary>Events counted in the month they happened: care visits by side, completed transfers.</summary>
+    public void Flow(MemberRow row, DecodedEvent e)
+    {
+        var (index, at) = e.Event switch
+        {
+            CareVisitRecorded { Side: Side.Outflow } x => (0, x.VisitedAt),
+            CareVisitRecorded x => (1, x.VisitedAt),
+            TransferAccepted x => (2, x.AcceptedAt),
+            _ => (-1, default),
+        };
+        if (index < 0)
+            return;
+        var inProvince = InProvince(row, out _, out _);
+        var month = Months.Of(at);
+        FlowRow((row.OutflowOrgId, CoverageProjection.Out, inProvince, month))[index]++;
+        if (row.InflowOrgId is { } inflow)
+            FlowRow((inflow, CoverageProjection.In, inProvince, month))[index]++;
+    }
+
+    public async Task WriteAsync(NpgsqlConnection c, string s, CancellationToken ct)
+    {
+        var counters = _counters.Where(kv => kv.Value.Any(x => x != 0)).ToList();
+        if (counters.Count > 0)
+        {
+            string[] names = ["n", "reported", "placed", "active", "effective", "contacted", "lost", "transferring"];
+            var values = names.Select((_, i) => (object?)counters.Select(kv => kv.Value[i]).ToArray()).ToArray();
+            var emptied = await EmptiedAsync(c, $"""
+                WITH up AS (
+                    INSERT INTO {s}.counters AS k
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], {string.Join(", ", names.Select((_, i) => $"${i + 4}::bigint[]"))})
+                    ON CONFLICT (org_id, scope, in_province) DO UPDATE SET {string.Join(", ", names.Select(n => $"{n} = k.{n} + excluded.{n}"))}
+                    RETURNING org_id, scope, in_province::text, n)
+                SELECT org_id, scope, in_province FROM up WHERE n = 0
+                """, ct, [counters.Select(kv => kv.Key.Org).ToArray(), counters.Select(kv => kv.Key.Scope).ToArray(),
+                counters.Select(kv => kv.Key.InProvince).ToArray(), .. values]).ConfigureAwait(false);
+            // An emptied key leaves no row behind, so the tables do not depend on where batches were cut.
+            if (emptied.Count > 0)
+            {
+                await Db.ExecuteAsync(c, $"""
+                    DELETE FROM {s}.counters k USING unnest($1::text[], $2::text[], $3::boolean[]) AS e(org_id, scope, in_province)
+                     WHERE k.org_id = e.org_id AND k.scope = e.scope AND k.in_province = e.in_province AND k.n = 0
+                    """, ct, emptied.Select(e => e[0]).ToArray(), emptied.Select(e => e[1]).ToArray(),
+                    emptied.Select(e => e[2] == "true").ToArray()).ConfigureAwait(false);
+            }
+        }
+        if (_flows.Count > 0)
+        {
+            var flows = _flows.ToList();
+            await Db.ExecuteAsync(c, $"""
+                INSERT INTO {s}.flows AS f
+                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[])
+                ON CONFLICT (org_id, scope, in_province, month) DO UPDATE
+                   SET care_outflow = f.care_outflow + excluded.care_outflow, care_inflow = f.care_inflow + excluded.care_inflow,
+                       transferred = f.transferred + excluded.transferred
+                """, ct, flows.Select(kv => kv.Key.Org).ToArray(), flows.Select(kv => kv.Key.Scope).ToArray(),
+                flows.Select(kv => kv.Key.InProvince).ToArray(), flows.Select(kv => kv.Key.Month).ToArray(),
+                flows.Select(kv => kv.Value[0]).ToArray(), flows.Select(kv => kv.Value[1]).ToArray(), flows.Select(kv => kv.Value[2]).ToArray()).ConfigureAwait(false);
+        }
+        var cells = _cells.Where(kv => kv.Value != 0).ToList();
+        if (cells.Count > 0)
+        {
+            var emptied = await EmptiedAsync(c, $"""
+                WITH up AS (
+                    INSERT INTO {s}.cells AS k SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                    ON CONFLICT (from_region, to_region) DO UPDATE SET n = k.n + excluded.n
+                    RETURNING from_region, to_region, n)
+                SELECT from_region, to_region FROM up WHERE n = 0
+                """, ct, [cells.Select(kv => kv.Key.From).ToArray(), cells.Select(kv => kv.Key.To).ToArray(),
+                cells.Select(kv => kv.Value).ToArray()]).ConfigureAwait(false);
+            if (emptied.Count > 0)
+            {
+                await Db.ExecuteAsync(c, $"""
+                    DELETE FROM {s}.cells k USING unnest($1::text[], $2::text[]) AS e(from_region, to_region)
+                     WHERE k.from_region = e.from_region AND k.to_region = e.to_region AND k.n = 0
+                    """, ct, emptied.Select(e => e[0]).ToArray(), emptied.Select(e => e[1]).ToArray()).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs an upsert that returns the keys it brought down to zero.</summary>
+    private static async Task<List<string[]>> EmptiedAsync(NpgsqlConnection c, string sql, CancellationToken ct, object?[] values)
+    {
+        var keys = new List<string[]>();
+        await using var cmd = Db.Command(c, sql, values);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var key = new string[reader.FieldCount];
+            for (var i = 0; i < key.Length; i++)
+                key[i] = reader.GetString(i);
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    /// <summary>The place is where the member reported, else the destination; unknown organisations count as out of province.</summary>
+    private bool InProvince(MemberRow row, out string? from, out string to)
+    {
+        from = regions.GetValueOrDefault(row.OutflowOrgId);
+        to = row.InflowOrgId is { } i && regions.TryGetValue(i, out var r) ? r : row.DestinationRegion;
+        return from is not null && from[..2] == to[..2];
+    }
+
+    private long[] Counter((string, string, bool) key)
+    {
+        if (!_counters.TryGetValue(key, out var v))
+            _counters[key] = v = new long[CounterCount];
+        return v;
+    }
+
+    private long[] FlowRow((string, string, bool, DateOnly) key)
+    {
+        if (!_flows.TryGetValue(key, out var v))
+            _flows[key] = v = new long[3];
+        return v;
+    }
+
+    private static void Add(long[] target, ReadOnlySpan<long> values, int sign)
+    {
+        for (var i = 0; i < values.Length; i++)
+            target[i] += sign * values[i];
+    }
+}

@@ -1,0 +1,75 @@
+using CoManagement.Domain.Common;
+using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
+using CoManagement.Projections.Bilateral;
+using CoManagement.Projections.Common;
+using CoManagement.Projections.Coverage;
+using CoManagement.Projections.Orgs;
+using CoManagement.Projections.Roster;
+
+namespace CoManagement.Projections;
+
+/// <summary>The stable names of the read models; each lives in the schema <c>{storeSchema}_{name}</c>.</summary>
+public static class ProjectionNames
+{
+    public const string Orgs = "orgs";
+    public const string Roster = "roster";
+    public const string Coverage = "coverage";
+    public const string Bilateral = "bilateral";
+}
+
+/// <summary>
+/// Every read model of the service for one store schema. Inline projections (organisations, roster) are written in the
+/// append transaction through <see cref="AppendListeners"/>, which must be added to <c>EventStoreOptions.AppendListeners</c>
+/// before the store is built; async ones (coverage, bilateral) are handed to a <see cref="ProjectionRunner"/> each.
+/// All of them are <see cref="IProjection"/>s, so the runner can rebuild any of them (inline ones with
+/// <see cref="ProjectionRunner.RebuildInlineAsync"/>).
+/// </summary>
+public sealed class ProjectionCatalog
+{
+    public ProjectionCatalog(string storeSchema, EventTypeRegistry registry, DomainSettings? settings = null)
+    {
+        StoreSchema = storeSchema;
+        Settings = settings ?? DomainSettings.Default;
+        Inline = [new OrgsProjection(registry), new RosterProjection(registry)];
+        Async = [new CoverageProjection(registry, Settings), new BilateralProjection(registry)];
+        AppendListeners = [.. Inline.Select(p => new InlineProjection(p, SchemaOf(p.Name)))];
+    }
+
+    public string StoreSchema { get; }
+
+    public DomainSettings Settings { get; }
+
+    /// <summary>Organisations and roster: kept up to date in the append transaction.</summary>
+    public IReadOnlyList<IProjection> Inline { get; }
+
+    /// <summary>Coverage figures and bilateral audit view: run by a <see cref="ProjectionRunner"/> each.</summary>
+    public IReadOnlyList<IProjection> Async { get; }
+
+    public IEnumerable<IProjection> All => Inline.Concat(Async);
+
+    /// <summary>Add these to <c>EventStoreOptions.AppendListeners</c>: they write the inline projections' live schemas.</summary>
+    public IReadOnlyList<IAppendListener> AppendListeners { get; }
+
+    /// <summary>The live schema readers query: <c>{storeSchema}_{name}</c>, the same as <see cref="ProjectionRunner.SchemaFor"/>.</summary>
+    public string SchemaOf(string name) => $"{StoreSchema}_{name}";
+
+    public IProjection Get(string name) =>
+        All.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"No projection '{name}'.", nameof(name));
+
+    public bool IsInline(string name) => Inline.Any(p => p.Name == name);
+
+    /// <summary>A runner for one projection of this catalog.</summary>
+    public ProjectionRunner RunnerFor(PostgresEventStore store, string name, ProjectionRunnerOptions? options = null) =>
+        new(store, Get(name), options);
+
+    /// <summary>
+    /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
+    /// append, so the inline listeners find their tables.
+    /// </summary>
+    public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default)
+    {
+        foreach (var projection in All)
+            await new ProjectionRunner(store, projection).EnsureCreatedAsync(ct).ConfigureAwait(false);
+    }
+}

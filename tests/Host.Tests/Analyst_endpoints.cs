@@ -1,0 +1,176 @@
+using System.Text.Json;
+using static CoManagement.Host.Tests.Scenario;
+
+namespace CoManagement.Host.Tests;
+
+public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixture>
+{
+    private static readonly string June = Uri.EscapeDataString(On(6, 1).ToString("O"));
+
+    private async Task<(long Total, List<string> Ids)> RosterAsync(string query, Caller? caller = null)
+    {
+        var (status, body, _) = await host.GetAsync(caller ?? Analyst, "/api/roster" + query);
+        status.ShouldBe(200, body.ToString());
+        return (body.GetProperty("total").GetInt64(), [.. body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()!)]);
+    }
+
+    [Fact]
+    public async Task the_roster_pages_and_sorts()
+    {
+        var (total, first) = await RosterAsync($"?org={PlDept}&sort=RegisteredAt&pageSize=2");
+        var (_, second) = await RosterAsync($"?org={PlDept}&sort=RegisteredAt&pageSize=2&page=2");
+        var (_, descending) = await RosterAsync($"?org={PlDept}&sort=RegisteredAt&desc=true&pageSize=4");
+
+        total.ShouldBe(4);
+        first.ShouldBe([NeverReported, Returned]);
+        second.ShouldBe([ReportedInXian, Placed]);
+        descending.ShouldBe([Placed, ReportedInXian, Returned, NeverReported]);
+    }
+
+    [Fact]
+    public async Task the_roster_filters_by_subtree_status_region_province_and_risk()
+    {
+        (await RosterAsync($"?org={Kongtong}")).Ids.ShouldBe([Placed, ReportedInXian], ignoreOrder: true);
+        (await RosterAsync($"?org={PlDept}&status=Placed")).Ids.ShouldBe([Placed]);
+        (await RosterAsync($"?org={PlDept}&status=Placed&status=Reported")).Ids.ShouldBe([Placed, ReportedInXian], ignoreOrder: true);
+        (await RosterAsync($"?org={PlDept}&region=6101")).Ids.ShouldBe([ReportedInXian]);
+        (await RosterAsync($"?org={PlDept}&inProvince=false")).Ids.ShouldBe([ReportedInXian]);
+        (await RosterAsync($"?org={PlDept}&risk=ReportOverdue&at={June}")).Ids.ShouldBe([NeverReported]);
+        (await RosterAsync($"?side=Inflow&org={LzDept}")).Ids.ShouldContain(Placed);
+        (await RosterAsync($"?side=Inflow&org={LzDept}")).Ids.ShouldNotContain(ReportedInXian);
+    }
+
+    [Fact]
+    public async Task the_roster_masks_numbers_for_analysts_and_inflow_staff_but_not_for_the_owning_side()
+    {
+        async Task<JsonElement> RowAsync(Caller caller, string query = "")
+        {
+            var (status, body, _) = await host.GetAsync(caller, "/api/roster" + query);
+            status.ShouldBe(200, body.ToString());
+            return body.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("memberId").GetString() == Placed);
+        }
+
+        foreach (var owner in new[] { KongtongStaff, PingliangStaff })
+        {
+            var row = await RowAsync(owner);
+            row.GetProperty("idNumber").GetString().ShouldBe(PlacedIdNumber);
+            row.GetProperty("phone").GetString().ShouldBe(PlacedPhone);
+        }
+        foreach (var (caller, query) in new[] { (Analyst, $"?org={PlDept}"), (ChengguanStaff, "") })
+        {
+            var row = await RowAsync(caller, query);
+            row.GetProperty("idNumber").GetString().ShouldBe("620802********0011");
+            row.GetProperty("phone").GetString().ShouldBe("138****0001");
+        }
+    }
+
+    [Fact]
+    public async Task inflow_staff_see_only_members_who_reported_to_their_subtree()
+    {
+        (await RosterAsync("", ChengguanStaff)).Ids.ShouldContain(Placed);
+        (await RosterAsync("", ChengguanStaff)).Ids.ShouldNotContain(ReportedInXian);
+        (await RosterAsync("", ChengguanStaff)).Ids.ShouldNotContain(NeverReported);
+        (await RosterAsync("", YantaStaff)).Ids.ShouldBe([ReportedInXian]);
+    }
+
+    [Fact]
+    public async Task one_roster_row_is_found_by_member_id()
+    {
+        var (status, body, _) = await host.GetAsync(KongtongStaff, $"/api/roster/{Placed}");
+
+        status.ShouldBe(200);
+        body.GetProperty("status").GetString().ShouldBe("Placed");
+        body.GetProperty("inflowOrgId").GetString().ShouldBe(Chengguan);
+        body.GetProperty("branchId").GetString().ShouldBe(ChengguanBranch);
+    }
+
+    [Fact]
+    public async Task coverage_counts_each_member_once_on_the_outflow_side()
+    {
+        var (status, body, _) = await host.GetAsync(Analyst, $"/api/coverage?org={PlDept}");
+
+        status.ShouldBe(200, body.ToString());
+        var all = body.GetProperty("all");
+        all.GetProperty("nOut").GetInt64().ShouldBe(3);
+        all.GetProperty("reported").GetInt64().ShouldBe(2);
+        all.GetProperty("placed").GetInt64().ShouldBe(1);
+        body.GetProperty("inProvince").GetProperty("nOut").GetInt64().ShouldBe(2);
+        body.GetProperty("outOfProvince").GetProperty("nOut").GetInt64().ShouldBe(1);
+
+        var (_, inflow, _) = await host.GetAsync(Analyst, $"/api/coverage?org={LzDept}");
+        inflow.GetProperty("nIn").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task coverage_drills_down_to_the_children_and_lists_closed_months()
+    {
+        var (status, body, _) = await host.GetAsync(PingliangStaff, $"/api/coverage/children?org={PlDept}");
+        status.ShouldBe(200, body.ToString());
+        body.EnumerateArray().Select(c => c.GetProperty("orgId").GetString()).ShouldBe([Kongtong, Jingchuan], ignoreOrder: true);
+
+        (status, var months, _) = await host.GetAsync(Analyst, "/api/coverage/months");
+        status.ShouldBe(200);
+        months.ValueKind.ShouldBe(JsonValueKind.Array);
+    }
+
+    [Fact]
+    public async Task the_flow_matrix_counts_open_episodes_by_region()
+    {
+        var (status, body, _) = await host.GetAsync(Analyst, "/api/flows?level=Province");
+
+        status.ShouldBe(200, body.ToString());
+        body.GetProperty("total").GetInt64().ShouldBe(3);
+        var cells = body.GetProperty("cells").EnumerateArray()
+            .ToDictionary(c => (c.GetProperty("from").GetString(), c.GetProperty("to").GetString()), c => c.GetProperty("members").GetInt64());
+        cells[("62", "62")].ShouldBe(2);
+        cells[("62", "61")].ShouldBe(1);
+
+        (_, body, _) = await host.GetAsync(Analyst, "/api/flows?level=County&to=6101");
+        body.GetProperty("cells").EnumerateArray().ShouldAllBe(c => c.GetProperty("to").GetString()!.StartsWith("6101"));
+    }
+
+    [Fact]
+    public async Task risk_lists_and_counts_are_judged_at_the_given_time()
+    {
+        var (status, counts, _) = await host.GetAsync(Analyst, $"/api/risks?org={PlDept}&at={June}");
+        status.ShouldBe(200, counts.ToString());
+        counts.GetProperty("reportOverdue").GetInt64().ShouldBe(1);
+
+        var (_, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={June}");
+        list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()).ShouldBe([NeverReported]);
+
+        var early = Uri.EscapeDataString(On(2, 1).ToString("O"));
+        (_, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={early}");
+        list.GetProperty("total").GetInt64().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task agreements_are_listed_and_one_shows_its_bilateral_audit_view()
+    {
+        var (status, list, _) = await host.GetAsync(Analyst, "/api/agreements");
+        status.ShouldBe(200, list.ToString());
+        list.EnumerateArray().Select(a => a.GetProperty("agreementId").GetString()).ShouldBe([Agreement]);
+
+        var (_, view, _) = await host.GetAsync(Analyst, $"/api/agreements/{Agreement}");
+        view.GetProperty("agreement").GetProperty("outflowDepartmentId").GetString().ShouldBe(PlDept);
+        var members = view.GetProperty("members").GetProperty("items").EnumerateArray().ToList();
+        members.Select(m => m.GetProperty("memberId").GetString()).ShouldContain(Placed);
+        members.Select(m => m.GetProperty("memberId").GetString()).ShouldNotContain(ReportedInXian);
+        var placed = members.Single(m => m.GetProperty("memberId").GetString() == Placed);
+        placed.GetProperty("reportReceivedByOrg").GetString().ShouldBe(Chengguan);
+        placed.GetProperty("idNumber").GetString().ShouldBe("620802********0011");
+
+        var (_, own, _) = await host.GetAsync(PingliangStaff, $"/api/agreements/{Agreement}");
+        own.GetProperty("members").GetProperty("items").EnumerateArray()
+            .Single(m => m.GetProperty("memberId").GetString() == Placed).GetProperty("idNumber").GetString().ShouldBe(PlacedIdNumber);
+    }
+
+    [Fact]
+    public async Task an_auditor_opening_an_agreement_view_is_recorded()
+    {
+        await host.GetAsync(Auditor, $"/api/agreements/{Agreement}");
+
+        (await host.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}_host.audit_reads WHERE action = 'agreement' AND parameters = 'agreementId={Agreement}'"))
+            .ShouldBeGreaterThanOrEqualTo(1);
+    }
+}

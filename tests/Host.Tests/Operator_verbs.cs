@@ -1,0 +1,152 @@
+using CoManagement.Domain.Common;
+using CoManagement.EventStore;
+using CoManagement.Host.Auth;
+using Npgsql;
+using static CoManagement.Host.Tests.Scenario;
+
+namespace CoManagement.Host.Tests;
+
+public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture>
+{
+    [Fact]
+    public async Task migrate_creates_a_fresh_store_and_is_idempotent()
+    {
+        var schema = HostFixture.NewSchema();
+        try
+        {
+            var (code, output) = await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("applied migrations");
+
+            (code, output) = await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("up to date");
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            await using var cmd = dataSource.CreateCommand($"SELECT to_regclass('{schema}.events') IS NOT NULL AND to_regclass('{schema}_host.audit_reads') IS NOT NULL");
+            ((bool)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).ShouldBeTrue();
+        }
+        finally
+        {
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task verify_passes_an_intact_store_and_exits_1_on_a_broken_link()
+    {
+        var schema = HostFixture.NewSchema();
+        try
+        {
+            (await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
+            for (var i = 0; i < 3; i++)
+            {
+                await store.AppendAsync($"member-v{i}", ExpectedVersion.NoStream,
+                    [new EventData("test.happened", 1, $$"""{"n": {{i}}}""", On(3, 1), EventMetadata.Empty)], ct: TestContext.Current.CancellationToken);
+            }
+
+            var (code, output) = await HostFixture.RunVerbAsync(["verify", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("intact");
+            output.ShouldContain("3 streams, 3 events");
+
+            await using (var tamper = dataSource.CreateCommand($$"""
+                ALTER TABLE {{schema}}.events DISABLE TRIGGER USER;
+                UPDATE {{schema}}.events SET data = '{"n": 42}' WHERE stream_id = 'member-v1'
+                """))
+                await tamper.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            (code, output) = await HostFixture.RunVerbAsync(["verify", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(1, output);
+            output.ShouldContain("BROKEN");
+            output.ShouldContain("member-v1");
+        }
+        finally
+        {
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task token_prints_a_token_the_host_accepts()
+    {
+        var output = new StringWriter();
+        var (code, console) = await HostFixture.RunVerbAsync(
+            ["token", "--role", "analyst", "--org", PlDept, "--side", "outflow", "--user", "u-cli", .. host.ConfigArgs], output);
+        code.ShouldBe(0, console);
+        var token = output.ToString().Trim();
+
+        var (identity, error) = await host.Tokens.ValidateAsync(token);
+        error.ShouldBeNull();
+        Caller.From(new System.Security.Claims.ClaimsPrincipal(identity!)).ShouldBe(new Caller("u-cli", Roles.Analyst, PlDept, Side.Outflow));
+        using var client = host.Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var response = await client.GetAsync(new Uri("/api/agreements", UriKind.Relative), TestContext.Current.CancellationToken);
+        ((int)response.StatusCode).ShouldBe(200);
+    }
+
+    [Theory]
+    [InlineData("--role", "superuser", "--org", "x", "--side", "Outflow")]
+    [InlineData("--role", "analyst", "--org", "x", "--side", "Up")]
+    [InlineData("--role", "analyst", "--side", "Outflow")]
+    public async Task token_refuses_a_bad_role_side_or_missing_org_with_exit_code_2(params string[] args)
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(["token", .. args, .. host.ConfigArgs]);
+
+        code.ShouldBe(2, output);
+    }
+
+    [Fact]
+    public async Task token_without_a_signing_key_explains_and_offers_one()
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(["token", "--role", "analyst", "--org", "x", "--side", "Outflow", "--Auth:SigningKey="]);
+
+        code.ShouldBe(3);
+        output.ShouldContain("Auth__SigningKey=");
+    }
+
+    [Fact]
+    public async Task export_seals_writes_the_seals_as_json()
+    {
+        await host.Services.GetRequiredService<PostgresEventStore>().WriteSealAsync(TestContext.Current.CancellationToken);
+        var file = Path.Combine(Path.GetTempPath(), $"seals-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output) = await HostFixture.RunVerbAsync(["export-seals", file, .. host.ConfigArgs]);
+
+            code.ShouldBe(0, output);
+            await using var stream = File.OpenRead(file);
+            var seals = await PostgresEventStore.ReadSealExportAsync(stream, TestContext.Current.CancellationToken);
+            seals.ShouldNotBeEmpty();
+            seals[^1].ToPosition.ShouldBeGreaterThan(0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task rebuild_replays_a_projection_and_swaps_it_in()
+    {
+        var catalog = host.Services.GetService<Projections.ProjectionCatalog>();
+        Assert.SkipWhen(catalog is null, "the Host does not register the projection catalog");
+        var name = catalog!.Inline[0].Name;
+
+        var (code, output) = await HostFixture.RunVerbAsync(["rebuild", name, .. host.ConfigArgs]);
+
+        code.ShouldBe(0, output);
+        output.ShouldContain($"{name} rebuilt");
+        var (status, body, _) = await host.GetAsync(Analyst, $"/api/roster?org={PlDept}");
+        status.ShouldBe(200);
+        body.GetProperty("total").GetInt64().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task an_unknown_verb_or_projection_is_a_usage_error()
+    {
+        (await HostFixture.RunVerbAsync(["frobnicate"])).Code.ShouldBe(2);
+        (await HostFixture.RunVerbAsync(["rebuild", "no-such-projection", .. host.ConfigArgs])).Code.ShouldBe(2);
+        (await HostFixture.RunVerbAsync(["rebuild", .. host.ConfigArgs])).Code.ShouldBe(2);
+    }
+}

@@ -1,0 +1,103 @@
+using CoManagement.Domain.Agreements;
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using static CoManagement.Projections.Tests.Meixian;
+using static CoManagement.Projections.Tests.World;
+
+namespace CoManagement.Projections.Tests;
+
+public sealed class Bilateral_audit_view : IAsyncLifetime
+{
+    private World _w = null!;
+    private AgreementQuery _agreements = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _w = await World.CreateAsync();
+        _agreements = new AgreementQuery(_w.DataSource, _w.Catalog, new FixedClock(On(2025, 4, 10)));
+        await OrganisationsAsync(_w);
+        await SpringAsync(_w);
+        await _w.CatchUpAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _w.DisposeAsync();
+
+    [Fact]
+    public async Task the_meixian_liwan_agreement_covers_members_bound_for_or_reported_in_liwan_with_each_sides_actions()
+    {
+        var view = (await _agreements.GetAsync(AgreementId))!;
+
+        view.Agreement.ShouldBe(view.Agreement with
+        {
+            OutflowDepartmentId = Department, OutflowDepartmentName = "梅县区委组织部", InflowDepartmentId = Liwan,
+            InflowDepartmentName = "荔湾区委组织部", InformationSharingDays = 15, EndedAt = null,
+        });
+        view.Agreement.Commitments.ShouldBe([Commitment.MemberCoManagement, Commitment.ResourceSharing]);
+        view.Members.Items.Select(m => m.MemberId).ShouldBe(["a1", "a2", "a3", "a6"]); // by registration: 3, 5, 20 March, 5 April
+        view.Members.Total.ShouldBe(4);
+        view.Totals.ShouldBe(new AgreementTotals(
+            Members: 4, Reported: 2, Placed: 1, NotReportedPastDuty: 1, FoundByInflow: 1,
+            AverageReportLagDays: 5.5, MedianReportLagDays: 5.5,
+            Outflow: new SideActions(Registrations: 3, ReportsReceived: 0, Placements: 0, Contacts: 1, Activities: 0, CareVisits: 0),
+            Inflow: new SideActions(Registrations: 1, ReportsReceived: 2, Placements: 1, Contacts: 1, Activities: 2, CareVisits: 1)));
+
+        var a1 = view.Members.Items[0];
+        a1.ShouldBe(a1 with
+        {
+            Status = MemberStatus.Placed, InflowOrgId = Centre1906, RegisteredBySide = Side.Outflow, RegisteredByOrg = Branch,
+            ReportReceivedByOrg = Centre1906, PlacedByOrg = Jinhua, BranchId = JinhuaBranch, ReportLagDays = 10,
+            ContactsOutflow = 1, ContactsInflow = 1, ActivitiesOutflow = 0, ActivitiesInflow = 2, CareVisitsInflow = 1,
+            NotReportedPastDuty = false, FoundByInflow = false,
+        });
+        view.Members.Items[2].ShouldBe(view.Members.Items[2] with
+        {
+            MemberId = "a3", RegisteredBySide = Side.Inflow, RegisteredByOrg = Jinhua, FoundByInflow = true, ReportLagDays = 1,
+        });
+    }
+
+    [Fact]
+    public async Task members_not_reported_past_the_sharing_duty_and_those_found_at_the_inflow_side_are_listed()
+    {
+        var late = (await _agreements.GetAsync(AgreementId, AgreementMemberSet.NotReportedPastDuty))!;
+        late.Members.Items.Single().ShouldBe(late.Members.Items[0] with { MemberId = "a2", Status = MemberStatus.Outflowed, NotReportedPastDuty = true });
+
+        var found = (await _agreements.GetAsync(AgreementId, AgreementMemberSet.FoundByInflow))!;
+        found.Members.Items.Select(m => m.MemberId).ShouldBe(["a3"]);
+
+        // On 21 March nobody was past the duty yet: a2 registered on 5 March, 15 days before the 20th.
+        var earlier = (await _agreements.GetAsync(AgreementId, AgreementMemberSet.NotReportedPastDuty, now: On(2025, 3, 20, 8)))!;
+        earlier.Members.Total.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task consultations_show_their_action_items_and_which_are_overdue()
+    {
+        var view = (await _agreements.GetAsync(AgreementId))!;
+        var consultation = view.Consultations.Single();
+        (consultation.ConsultationId, consultation.Topic, consultation.HeldAt).ShouldBe(("c1", "春季会商", On(2025, 4, 1)));
+        consultation.ActionItems.Select(i => (i.ItemId, i.Owner, i.CompletedAt, i.Overdue)).ShouldBe(
+        [
+            ("i2", Side.Inflow, (DateTimeOffset?)null, true),
+            ("i1", Side.Outflow, On(2025, 4, 7), false),
+            ("i3", Side.Inflow, null, false),
+        ]);
+        view.OverdueActionItems.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task agreements_are_listed_for_either_party_and_its_subtree_and_ancestors()
+    {
+        (await _agreements.ListAsync()).Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Jinhua)).Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Meizhou)).Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Tianhe)).ShouldBeEmpty();
+        (await _agreements.GetAsync("no-such-agreement")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task the_flow_matrix_shows_meizhou_members_in_guangzhou()
+    {
+        var flows = await new FlowMatrixQuery(_w.DataSource, _w.Catalog).GetAsync(level: RegionLevel.City, fromPrefix: "4414");
+        flows.Cells.ShouldBe([new FlowCell("4414", "4401", 5), new FlowCell("4414", "4403", 1)]);
+    }
+}

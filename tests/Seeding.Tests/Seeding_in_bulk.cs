@@ -1,0 +1,85 @@
+using CoManagement.Domain.Common;
+using CoManagement.Domain.Members;
+using CoManagement.Host.Seeding;
+
+namespace CoManagement.Seeding.Tests;
+
+public sealed class Seeding_in_bulk
+{
+    private static readonly DateTimeOffset Now = SeedSchema.Anchor;
+
+    [Fact]
+    public async Task bulk_imported_members_fold_and_take_their_next_command_and_the_store_verifies_intact()
+    {
+        await using var schema = new SeedSchema();
+
+        var summary = await schema.SeedAsync("bulk-tiny");
+
+        summary.Path.ShouldBe(SeedPath.Bulk);
+        summary.Rejections.ShouldBeEmpty();
+        var contents = await schema.ContentsAsync();
+        contents.Members.Count.ShouldBe((int)DemoSeeder.CountMembers("bulk-tiny"));
+        var directory = contents.Directory;
+        foreach (var (id, state) in contents.Members)
+        {
+            var next = FollowUp(id, state);
+            var decision = Member.Decide(next, state, directory, DomainSettings.Default);
+            decision.Rejection.ShouldBeNull($"{id} ({state.Status}) refused {next.GetType().Name}");
+            decision.Events.ShouldNotBeEmpty();
+        }
+
+        var report = await schema.Store.VerifyStoreAsync(ct: TestContext.Current.CancellationToken);
+        report.Intact.ShouldBeTrue(report.FirstBroken?.Reason);
+        report.EventsChecked.ShouldBe(contents.Events.Count);
+        (await schema.RowsAsync("roster", "roster")).ShouldBe(contents.Members.Count, "the inline roster is rebuilt after the import");
+        (await schema.RowsAsync("orgs", "orgs")).ShouldBe(contents.Organisations.Count, "organisations went through the handler's inline projection");
+    }
+
+    [Fact]
+    public async Task bulk_histories_cover_the_lifecycle()
+    {
+        await using var schema = new SeedSchema();
+        await schema.SeedAsync("bulk-tiny");
+
+        var contents = await schema.ContentsAsync();
+
+        var statuses = contents.Members.Values.Select(m => m.Status).ToHashSet();
+        new[] { MemberStatus.Outflowed, MemberStatus.Reported, MemberStatus.Placed, MemberStatus.Returned, MemberStatus.Transferred }.ShouldBeSubsetOf(statuses);
+        var types = contents.Events.Select(e => e.Type).ToHashSet();
+        new[] { "member.outflow-registered", "member.reported-at-inflow", "member.placed-in-branch", "member.contact-logged",
+            "member.activity-attended", "member.care-visit-recorded", "member.appraisal-recorded", "member.moved-on",
+            "member.transfer-requested", "member.transfer-accepted", "member.returned", "member.lost-contact-marked" }.ShouldBeSubsetOf(types);
+        contents.Members.Values.ShouldContain(m => m.OpenEpisode != null && m.OpenEpisode.ReportedAt == null && Now - m.OpenEpisode.DepartedAt > TimeSpan.FromDays(90),
+            "some members are unreported past 90 days");
+        contents.Events.Where(e => e.Type == "member.outflow-registered").ShouldContain(e => e.Metadata.Side == nameof(Side.Inflow),
+            "some members were found and registered by the inflow side");
+    }
+
+    [Fact]
+    public void the_sizes_have_the_articles_scale()
+    {
+        DemoSeeder.CountMembers("demo").ShouldBe(8204);
+        DemoSeeder.CountMembers("1m").ShouldBe(1_000_000);
+        DemoSeeder.CountMembers("250k").ShouldBe(250_000);
+        Should.Throw<ArgumentException>(() => DemoSeeder.CountMembers("huge"));
+    }
+
+    /// <summary>A command that any member in this state must accept: a wrong-state rejection means a broken history.</summary>
+    private static IMemberCommand FollowUp(string id, MemberState state)
+    {
+        var e = state.Episode!;
+        var at = Now.AddMinutes(-1);
+        var outflow = new Actor("test", state.FormalOrgId!, Side.Outflow);
+        return state.Status switch
+        {
+            MemberStatus.Outflowed or MemberStatus.Reported or MemberStatus.Placed =>
+                new LogContact(Guid.NewGuid(), outflow, Now, id, ContactMethod.Phone, null, at),
+            MemberStatus.Transferring => new AcceptTransfer(Guid.NewGuid(), new Actor("test", e.TransferToOrgId!, Side.Inflow), Now, id, at),
+            MemberStatus.LostContact => new MarkFound(Guid.NewGuid(), outflow, Now, id, at),
+            MemberStatus.Suspended => new RestoreMembership(Guid.NewGuid(), outflow, Now, id, at),
+            MemberStatus.Returned or MemberStatus.Transferred => new RegisterOutflow(Guid.NewGuid(), outflow, Now, id, state.MemberName!, state.IdNumber!,
+                state.FormalOrgId!, OutflowReason.Work, "440306", "深圳市宝安区", null, "13800000000", null, at, at),
+            _ => throw new InvalidOperationException($"{id} is {state.Status}"),
+        };
+    }
+}
