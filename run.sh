@@ -5,7 +5,8 @@
 #
 # Given ConnectionStrings__EventStore (and optionally RABBITMQ_URI), it uses those and starts nothing; it seeds such a
 # database only when SEED_SIZE is set. Other knobs: PORT (HTTP, default 5080 or the next free one), SEED_SIZE
-# (tiny, small, demo, 1m, 250k …; default demo on the first run of the private database).
+# (tiny, small, demo, 1m, 250k …; default demo on the first run of the private database). The demo's history ends on
+# the day it was seeded; remove .local/run to start over with fresh data.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

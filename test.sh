@@ -26,9 +26,9 @@ log="$root/artifacts/test-output.log"
 dotnet test EventStore.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 
-# dotnet test prints one summary line per test assembly; CI reads one closing line for the whole run.
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)!  - Failed:' "$log" | \
-  sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' | \
-  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# dotnet test prints a summary block per test assembly ("Total tests: N" then "Passed: N", "Failed: N", "Skipped: N");
+# CI reads one closing line for the whole run.
+read -r passed failed skipped < <(grep -E '^ +(Passed|Failed|Skipped): +[0-9]+ *$' "$log" | \
+  awk '{n=$2+0} $1=="Passed:"{p+=n} $1=="Failed:"{f+=n} $1=="Skipped:"{s+=n} END {print p+0, f+0, s+0}')
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$code"

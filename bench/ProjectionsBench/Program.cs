@@ -20,6 +20,13 @@ int Option(string name, int fallback) =>
 var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
     ?? "Host=127.0.0.1;Port=55436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
 const string Schema = "pbench";
+var cpu = new CpuMeter(Environment.GetEnvironmentVariable("PBENCH_PGDATA") ?? "/work/main/.local/pbench/pg");
+string Cpu((double Client, double Server) from, long events)
+{
+    var (client, server) = cpu.Read();
+    var (c, s) = (client - from.Client, server - from.Server);
+    return $"cpu: client {c:F1}s + server {s:F1}s → {events / (c + s),9:N0} events per cpu-second";
+}
 
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
 var registry = DomainRegistry.Create();
@@ -45,6 +52,7 @@ if (phase == "feed")
     // How fast the feed alone can be read and decoded: the floor under every rebuild.
     var batch = Option("--batch", 10_000);
     var sw = Stopwatch.StartNew();
+    var before = cpu.Read();
     long after = 0, n = 0;
     double decode = 0;
     while (true)
@@ -59,7 +67,23 @@ if (phase == "feed")
         n += page.Events.Count;
         after = page.NextAfter;
     }
-    Log($"feed: {n:N0} events in {sw.Elapsed.TotalSeconds:F1}s ({n / sw.Elapsed.TotalSeconds:N0}/s), of which decoding {decode:F1}s");
+    Log($"feed: {n:N0} events in {sw.Elapsed.TotalSeconds:F1}s ({n / sw.Elapsed.TotalSeconds:N0}/s), of which decoding {decode:F1}s  {Cpu(before, n)}");
+}
+
+if (phase == "decode")
+{
+    var page = await ReadPageAsync(20_000, 50_000);
+    for (var round = 0; round < 4; round++)
+    {
+        var t0 = Process.GetCurrentProcess().TotalProcessorTime;
+        foreach (var e in page)
+            registry.Deserialize(e);
+        var t1 = Process.GetCurrentProcess().TotalProcessorTime;
+        foreach (var e in page)
+            _ = e.Metadata;
+        var t2 = Process.GetCurrentProcess().TotalProcessorTime;
+        Log($"decode: {(t1 - t0).TotalMicroseconds / page.Count:F2} µs/event cpu, metadata {(t2 - t1).TotalMicroseconds / page.Count:F2} µs/event");
+    }
 }
 
 if (phase is "apply" or "all")
@@ -88,6 +112,7 @@ if (phase is "apply" or "all")
         await using (var connection = await dataSource.OpenConnectionAsync())
             await projection.CreateAsync(connection, scratch, default);
         sw.Restart();
+        var before = cpu.Read();
         foreach (var page in pages)
         {
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -95,11 +120,56 @@ if (phase is "apply" or "all")
             await projection.ApplyAsync(connection, scratch, page, default);
             await tx.CommitAsync();
         }
-        Log($"  {projection.Name,-10} applied in {sw.Elapsed.TotalSeconds,7:F1}s  {total / sw.Elapsed.TotalSeconds,10:N0} events/s");
+        Log($"  {projection.Name,-10} applied in {sw.Elapsed.TotalSeconds,7:F1}s  {total / sw.Elapsed.TotalSeconds,10:N0} events/s  {Cpu(before, total)}");
         await Execute($"DROP SCHEMA {scratch} CASCADE");
     }
     using var self = Process.GetCurrentProcess();
     Log($"  peak working set of this process (feed held in memory): {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+}
+
+if (phase == "build")
+{
+    // Builds all four live schemas from one pass over the feed, applying each page to the four projections at once
+    // (a transaction each), as four runners would. Used to build the 1-million-member set for the query phase.
+    var batch = Option("--batch", 10_000);
+    foreach (var projection in catalog.All)
+    {
+        var live = catalog.SchemaOf(projection.Name);
+        await Execute($"DROP SCHEMA IF EXISTS {live} CASCADE; CREATE SCHEMA {live}");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await projection.CreateAsync(connection, live, default);
+    }
+    var sw = Stopwatch.StartNew();
+    var before = cpu.Read();
+    var busy = catalog.All.ToDictionary(p => p.Name, _ => 0.0);
+    long after = 0, total = 0;
+    while (true)
+    {
+        var page = await ReadPageAsync(after, batch);
+        if (page.Count == 0)
+            break;
+        await Task.WhenAll(catalog.All.Select(projection => Task.Run(async () =>
+        {
+            var t = Stopwatch.StartNew();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await projection.ApplyAsync(connection, catalog.SchemaOf(projection.Name), page, default);
+            await tx.CommitAsync();
+            lock (busy)
+                busy[projection.Name] += t.Elapsed.TotalSeconds;
+        })));
+        total += page.Count;
+        after = page[^1].Position;
+        if (total % (batch * 50) == 0)
+            Log($"  {total:N0} events applied to all four ({total / sw.Elapsed.TotalSeconds:N0}/s)");
+    }
+    Log($"built all four from {total:N0} events in {sw.Elapsed.TotalSeconds:F0}s: {total / sw.Elapsed.TotalSeconds:N0} events/s  {Cpu(before, total * 4)} (4 × events)");
+    foreach (var (name, seconds) in busy)
+        Log($"  {name,-10} busy {seconds,7:F0}s");
+    using var self = Process.GetCurrentProcess();
+    Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+    foreach (var projection in catalog.All)
+        await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
 }
 
 if (phase is "rebuild" or "all")
@@ -109,15 +179,19 @@ if (phase is "rebuild" or "all")
     Log($"rebuilding {catalog.All.Count()} projections over {total:N0} events, batch {batch:N0}");
     var results = new List<(string Name, double Seconds)>();
     foreach (var projection in catalog.All)
-        results.Add((projection.Name, await RebuildAsync(projection, batch)));
-    foreach (var (name, seconds) in results)
-        Log($"  {name,-10} {seconds,7:F1}s  {total / seconds,10:N0} events/s");
+    {
+        var before = cpu.Read();
+        var seconds = await RebuildAsync(projection, batch);
+        results.Add((projection.Name, seconds));
+        Log($"  {projection.Name,-10} {seconds,7:F1}s  {total / seconds,10:N0} events/s  {Cpu(before, total)}");
+    }
     var sequential = results.Sum(r => r.Seconds);
     Log($"  one after the other: {sequential:F1}s");
 
     var all = Stopwatch.StartNew();
+    var allBefore = cpu.Read();
     await Task.WhenAll(catalog.All.Select(p => Task.Run(() => RebuildAsync(p, batch))));
-    Log($"  all four at once: {all.Elapsed.TotalSeconds:F1}s, {total / all.Elapsed.TotalSeconds:N0} events/s per projection");
+    Log($"  all four at once: {all.Elapsed.TotalSeconds:F1}s, {total / all.Elapsed.TotalSeconds:N0} events/s per projection  {Cpu(allBefore, total * 4)} (4 × events)");
     using var self = Process.GetCurrentProcess();
     Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
     foreach (var projection in catalog.All)

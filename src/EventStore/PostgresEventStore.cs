@@ -5,7 +5,7 @@ namespace CoManagement.EventStore;
 
 /// <summary>
 /// The event store on PostgreSQL. One class, one file per operation: Append, Read, Feed, Integrity (hash chain,
-/// verification, seals), Archive, Bulk. Every operation uses prepared statements and, where it can, one round trip.
+/// verification, seals), Archive, Bulk. The hot paths (append, stream and feed reads) use prepared statements and one round trip.
 /// </summary>
 public sealed partial class PostgresEventStore
 {
@@ -25,6 +25,19 @@ public sealed partial class PostgresEventStore
     }
 
     public string Schema => _names.Schema;
+
+    /// <summary>
+    /// A data source tuned for the store: no session reset when a pooled connection is reused (DISCARD ALL would throw
+    /// away the append function's cached plans and the prepared statements on every call) and automatic preparation
+    /// of repeated statements.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (builder.MaxAutoPrepare == 0)
+            builder.MaxAutoPrepare = 50;
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
 
     public NpgsqlDataSource DataSource => _dataSource;
 

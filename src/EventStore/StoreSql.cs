@@ -26,10 +26,12 @@ internal sealed class StoreSql(StoreNames names)
         SELECT {{EventColumns}} FROM {schema}.events_archive WHERE stream_id = $1 AND version > $2 {{filter}} ORDER BY version
         """);
 
+    // ORDER BY and LIMIT inside each branch: the planner then merges two index range scans and stops after a page,
+    // instead of reading every row from `after` to the head and sorting it (quadratic catch-up).
     public string ReadFeed { get; } = names.Render($$"""
-        SELECT {{EventColumns}} FROM {schema}.events WHERE position > $1 AND position <= $2
+        (SELECT {{EventColumns}} FROM {schema}.events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3)
         UNION ALL
-        SELECT {{EventColumns}} FROM {schema}.events_archive WHERE position > $1 AND position <= $2
+        (SELECT {{EventColumns}} FROM {schema}.events_archive WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3)
         ORDER BY position LIMIT $3
         """);
 

@@ -16,7 +16,7 @@ public static class CoreServices
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DomainSettings.Default);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        services.AddSingleton(_ => PostgresEventStore.CreateDataSource(settings.ConnectionString));
         var registry = DomainRegistry.Create();
         services.AddSingleton(registry);
         // The read models; the inline ones (organisations, roster) are written in the append transaction.

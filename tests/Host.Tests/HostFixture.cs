@@ -38,7 +38,7 @@ public class HostFixture : IAsyncLifetime
 
     protected virtual bool WriteScenario => true;
 
-    public static string NewSchema() => "h_" + Guid.NewGuid().ToString("N")[..16];
+    public static string NewSchema() => "ht_" + Guid.NewGuid().ToString("N")[..16];
 
     public static string[] ConfigFor(string schema) =>
         [$"--ConnectionStrings:EventStore={ConnectionString}", $"--EventStore:Schema={schema}", $"--Auth:SigningKey={SigningKey}"];

@@ -57,22 +57,19 @@ public static class AuditorEndpoints
     {
         if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
             return bad;
-        var given = new (string Name, object? Value)[] { (nameof(version), version), (nameof(position), position), (nameof(businessTime), businessTime), (nameof(recordedTime), recordedTime) }
-            .Where(p => p.Value is not null).ToList();
-        if (given.Count > 1)
-            return Api.BadRequest($"give at most one of version, position, businessTime, recordedTime (got {string.Join(", ", given.Select(g => g.Name))})");
         if (version < 0 || position < 0)
             return Api.BadRequest("version and position must not be negative");
-        AsOf? asOf = (version, position, businessTime, recordedTime) switch
+        var given = new (string Name, AsOf? Point, string? Text)[]
         {
-            ({ } v, _, _, _) => new AsOf.Version(v),
-            (_, { } p, _, _) => new AsOf.Position(p),
-            (_, _, { } b, _) => new AsOf.BusinessTime(b),
-            (_, _, _, { } r) => new AsOf.RecordedTime(r),
-            _ => null,
-        };
-        var asOfView = given.Count == 0 ? null : new AsOfView(given[0].Name, given[0].Value is DateTimeOffset t
-            ? t.ToString("O", CultureInfo.InvariantCulture) : Convert.ToString(given[0].Value, CultureInfo.InvariantCulture)!);
+            (nameof(version), version is { } v ? new AsOf.Version(v) : null, version?.ToString(CultureInfo.InvariantCulture)),
+            (nameof(position), position is { } p ? new AsOf.Position(p) : null, position?.ToString(CultureInfo.InvariantCulture)),
+            (nameof(businessTime), businessTime is { } b ? new AsOf.BusinessTime(b) : null, businessTime?.ToString("O", CultureInfo.InvariantCulture)),
+            (nameof(recordedTime), recordedTime is { } r ? new AsOf.RecordedTime(r) : null, recordedTime?.ToString("O", CultureInfo.InvariantCulture)),
+        }.Where(g => g.Point is not null).ToList();
+        if (given.Count > 1)
+            return Api.BadRequest($"give at most one of version, position, businessTime, recordedTime (got {string.Join(", ", given.Select(g => g.Name))})");
+        var asOf = given.SingleOrDefault().Point;
+        var asOfView = given.Count == 0 ? null : new AsOfView(given[0].Name, given[0].Text!);
 
         var caller = Caller.From(user);
         await log.RecordAsync(caller, memberId, "state", asOfView is null ? null : $"{asOfView.Kind}={asOfView.Value}", http, ct);

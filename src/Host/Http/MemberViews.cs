@@ -39,10 +39,6 @@ public static class MemberViews
         Episode = state.Episode is { } e ? e with { ContactPhone = Masking.Phone(e.ContactPhone) } : null,
     };
 
-    public static string MaskIdNumber(string? value, bool mask) => mask ? Masking.IdNumber(value) : value ?? "";
-
-    public static string MaskPhone(string? value, bool mask) => mask ? Masking.Phone(value) : value ?? "";
-
     /// <summary>By field name, at any depth, so an event type added later is masked without a change here.</summary>
     private static void MaskNode(JsonNode? node)
     {

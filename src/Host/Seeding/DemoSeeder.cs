@@ -252,12 +252,14 @@ public static class DemoSeeder
         var batches = data.Flows.Zip(counts).SelectMany(fc => Enumerable.Range(0, (fc.Second + batchSize - 1) / batchSize)
             .Select(b => (Flow: fc.First, From: b * batchSize, Count: Math.Min(batchSize, fc.Second - (b * batchSize))))).ToList();
         var channel = Channel.CreateBounded<(List<StreamWrite> Writes, int Members)>(Math.Max(2, Environment.ProcessorCount));
+        // A failed import must also stop the producers, which may be waiting for room in the channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var produce = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (b, token) =>
+                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token }, async (b, token) =>
                 {
                     var ids = Enumerable.Range(b.From, b.Count).Select(i => Streams.Member(MemberGenerator.MemberId(b.Flow, i))).ToList();
                     var first = await store.StreamExistsAsync(ids[0], token).ConfigureAwait(false);
@@ -290,11 +292,19 @@ public static class DemoSeeder
             }
         }, ct);
 
-        await foreach (var (writes, members) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        try
         {
-            if (writes.Count > 0)
-                run.EventsWritten(await store.BulkImportAsync(writes, ct).ConfigureAwait(false));
-            run.MembersWritten(members);
+            await foreach (var (writes, members) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (writes.Count > 0)
+                    run.EventsWritten(await store.BulkImportAsync(writes, ct).ConfigureAwait(false));
+                run.MembersWritten(members);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
         await produce.ConfigureAwait(false);
     }

@@ -52,7 +52,6 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
         Columns<MemberRow>.Time("closed_at", r => r.ClosedAt, (r, v) => r.ClosedAt = v),
         Columns<MemberRow>.Time("last_contact_at", r => r.LastContactAt, (r, v) => r.LastContactAt = v),
         Columns<MemberRow>.Time("last_activity_at", r => r.LastActivityAt, (r, v) => r.LastActivityAt = v),
-        Columns<MemberRow>.Long("position", r => r.Position, (r, v) => r.Position = v),
         Columns<MemberRow>.Bool("open", r => r.IsOpen),
         Columns<MemberRow>.Bool("placed", r => r.CountsPlaced),
     ];
@@ -89,7 +88,6 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
                 closed_at timestamptz,
                 last_contact_at timestamptz,
                 last_activity_at timestamptz,
-                position bigint NOT NULL,
                 open boolean NOT NULL,
                 placed boolean NOT NULL,
                 out_region text,
@@ -213,10 +211,8 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
         {
             if (events.Count == 0)
                 return;
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             var latest = events.Max(e => e.BusinessTime);
             await AdvanceClockAsync(Clock is { } clock && clock > latest ? clock : latest, ct).ConfigureAwait(false);
-            var tAdvance = sw.Elapsed.TotalMilliseconds;
 
             var byMember = MemberBatch.ByMember(events);
             var rows = (await p._episodes.LoadAsync(c, s, MemberBatch.NeedingStoredRow(byMember), () => new MemberRow(), ct).ConfigureAwait(false))
@@ -235,15 +231,13 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
                     deltas.Flow(row, e);
                 }
                 deltas.Contribute(row!, +1);
-                written.Add(row!);
+                // Care visits, appraisals and new phone numbers change no stored column: the row need not be written.
+                if (row is not null && (!rows.ContainsKey(memberId) || memberEvents.Any(e => e.Event is not (CareVisitRecorded or AppraisalRecorded or DetailsChanged))))
+                    written.Add(row);
             }
-            var tFold = sw.Elapsed.TotalMilliseconds;
             await p._episodes.WriteAsync(c, s, written, r => rows.ContainsKey(r.MemberId), ct, EpisodeDerived,
                 $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id").ConfigureAwait(false);
-            var tUpsert = sw.Elapsed.TotalMilliseconds;
             await deltas.WriteAsync(c, s, ct).ConfigureAwait(false);
-            if (Environment.GetEnvironmentVariable("PROJ_TRACE") is not null)
-                Console.WriteLine($"TRACE coverage: {events.Count} events, advance {tAdvance:F0}, load+fold {tFold - tAdvance:F0}, upsert {tUpsert - tFold:F0}, deltas {sw.Elapsed.TotalMilliseconds - tUpsert:F0} ms");
         }
 
         /// <summary>Moves the clock to the end of the open month, then freezes the month's figures.</summary>

@@ -166,7 +166,6 @@ internal sealed class MemberTable(string table, bool forLists)
     /// <summary>Folds the batch's member events into the stored rows: one read and one write, however many members.</summary>
     public async Task ApplyAsync(NpgsqlConnection c, string s, IReadOnlyList<DecodedEvent> memberEvents, CancellationToken ct)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var byMember = MemberBatch.ByMember(memberEvents);
         var rows = (await _rows.LoadAsync(c, s, MemberBatch.NeedingStoredRow(byMember), () => new MemberRow(), ct).ConfigureAwait(false))
             .ToDictionary(r => r.MemberId, StringComparer.Ordinal);
@@ -178,11 +177,8 @@ internal sealed class MemberTable(string table, bool forLists)
                 row = MemberRow.Evolve(row, e);
             written.Add(row!);
         }
-        var t1 = sw.Elapsed.TotalMilliseconds;
         await _rows.WriteAsync(c, s, written, r => rows.ContainsKey(r.MemberId), ct, Derived,
             $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id").ConfigureAwait(false);
-        if (Environment.GetEnvironmentVariable("PROJ_TRACE") is not null)
-            Console.WriteLine($"TRACE {Table}: {memberEvents.Count} events, {rows.Count} loaded, load+fold {t1:F0} ms, upsert {sw.Elapsed.TotalMilliseconds - t1:F0} ms");
     }
 
     /// <summary>A branch of the tree moved: the rows pointing into it take the new paths.</summary>

@@ -5,8 +5,9 @@ namespace CoManagement.Projections.Queries;
 
 /// <summary>
 /// The risk flags as SQL over a member table and as C# over one row, both with the thresholds of
-/// <see cref="DomainSettings"/> and the same comparisons as <see cref="MemberState.RisksAt"/>. Each condition matches
-/// the predicate of a partial index on the member table.
+/// <see cref="DomainSettings"/> and the same comparisons as <see cref="MemberState.RisksAt"/>. Report overdue, lost
+/// contact and transfer expected match partial indexes of the roster; contact and activity dates are filtered within
+/// the subtree (indexing them would turn the commonest updates into non-HOT ones, see <c>MemberTable</c>).
 /// </summary>
 internal static class Risks
 {
