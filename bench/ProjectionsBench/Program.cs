@@ -19,7 +19,7 @@ int Option(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
     ?? "Host=127.0.0.1;Port=55436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
-const string Schema = "pbench";
+var Schema = Environment.GetEnvironmentVariable("PBENCH_SCHEMA") ?? "pbench";
 var cpu = new CpuMeter(Environment.GetEnvironmentVariable("PBENCH_PGDATA") ?? "/work/main/.local/pbench/pg");
 string Cpu((double Client, double Server) from, long events)
 {
