@@ -64,6 +64,17 @@ public sealed class ProjectionCatalog
         new(store, Get(name), options);
 
     /// <summary>
+    /// Brings every async projection to the feed's current head (see <see cref="ProjectionRunner.CatchUpAsync"/>): after
+    /// a bulk load, or before comparing figures with what was just written.
+    /// </summary>
+    public async Task CatchUpAsync(PostgresEventStore store, TimeSpan maxWait, CancellationToken ct = default)
+    {
+        var head = await store.RefreshHeadAsync(ct).ConfigureAwait(false);
+        foreach (var projection in Async)
+            await RunnerFor(store, projection.Name).CatchUpAsync(head, maxWait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
     /// append, so the inline listeners find their tables.
     /// </summary>

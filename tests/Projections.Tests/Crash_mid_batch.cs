@@ -70,8 +70,8 @@ public sealed class Crash_mid_batch : IAsyncLifetime
         var january = (await coverage.GetAsync(City, "2025-01"))!;
         (january.All.NOut, january.All.Reported, january.All.Placed, january.NIn).ShouldBe((7L, 4L, 3L, 3L));
         (await coverage.GetAsync(City))!.All.Reported.ShouldBe(5);
-        var members = await _w.ScalarAsync<long>($"SELECT count(*) FROM {_w.Catalog.SchemaOf(ProjectionNames.Bilateral)}.members");
-        members.ShouldBe(7);
+        var episodes = await _w.ScalarAsync<long>($"SELECT count(*) FROM {_w.Catalog.SchemaOf(ProjectionNames.Coverage)}.episodes");
+        episodes.ShouldBe(7);
         var careVisits = await _w.ScalarAsync<decimal>(
             $"SELECT sum(care_outflow + care_inflow) FROM {_w.Catalog.SchemaOf(ProjectionNames.Coverage)}.flows WHERE scope = 'out'");
         careVisits.ShouldBe(2);

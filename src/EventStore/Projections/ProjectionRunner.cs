@@ -211,6 +211,41 @@ public sealed class ProjectionRunner
         return new ProjectionStatus(Name, position, head, head > position ? lagSeconds : 0, owner, fence, expires, rebuild);
     }
 
+    /// <summary>
+    /// Brings the live tables to at least <paramref name="position"/> (read-your-writes): applies the batches here when
+    /// the lease is free, otherwise waits for the runner that holds it, up to <paramref name="maxWait"/>.
+    /// </summary>
+    /// <exception cref="TimeoutException">The holder of the lease did not get there in time.</exception>
+    public async Task CatchUpAsync(long position, TimeSpan maxWait, CancellationToken ct = default)
+    {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var waited = Stopwatch.StartNew();
+        while ((await GetStatusAsync(ct).ConfigureAwait(false)).Position < position)
+        {
+            if (await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    while (await RunBatchAsync(ct).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+                finally
+                {
+                    await ReleaseLeaseAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            else if (waited.Elapsed < maxWait)
+            {
+                await Task.Delay(_options.IdleDelay, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                throw new TimeoutException($"Projection '{Name}' did not reach position {position} within {maxWait}.");
+            }
+        }
+    }
+
     /// <summary>Runs until cancelled: keeps the lease, follows the feed, advances a rebuild when one is started.</summary>
     public async Task RunAsync(CancellationToken ct)
     {

@@ -48,7 +48,7 @@ public static class OperatorVerbs
             return verb switch
             {
                 "migrate" => await WithServicesAsync(parsed, sp => MigrateAsync(sp, console, cts.Token)),
-                "seed" => await WithServicesAsync(parsed, sp => SeedAsync(sp, parsed.Positional.FirstOrDefault() ?? parsed.Option("size") ?? "small", console, cts.Token)),
+                "seed" => await WithServicesAsync(parsed, sp => SeedAsync(sp, parsed.Positional.FirstOrDefault() ?? parsed.Option("size") ?? "demo", console, cts.Token)),
                 "rebuild" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional[0], console, cts.Token)),
                 "verify" => await WithServicesAsync(parsed, sp => VerifyAsync(sp, console, cts.Token)),
                 "export-seals" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportSealsAsync(sp, parsed.Positional[0], console, cts.Token)),
@@ -194,7 +194,7 @@ public static class OperatorVerbs
         console.Write(new Markup("""
             [bold]verbs[/] (dotnet run --project src/Host -- <verb> [[--ConnectionStrings:EventStore=…]] [[--EventStore:Schema=…]])
               migrate                     create or upgrade the store, the audit log and the projections' schemas
-              seed [[size]]                 load the demo data set (migrates first)
+              seed [[size]]                 load the demo data set (migrates first): tiny, small, demo (default) or 1m
               rebuild <projection>        rebuild a projection from position 0 into a shadow schema and swap it in
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
               export-seals <file>         write the seals as JSON for offline verification

@@ -1,28 +1,25 @@
 using CoManagement.Domain.Agreements;
 using CoManagement.EventStore;
 using CoManagement.Projections.Common;
-using CoManagement.Projections.Members;
 using Npgsql;
 
 namespace CoManagement.Projections.Bilateral;
 
 /// <summary>
 /// The bilateral audit view (async): <c>agreements</c>, <c>consultations</c> and <c>action_items</c> from the agreement
-/// streams, and <c>members</c> (the roster's row, with who registered, received the report and placed, and the
-/// counts by side) over its own organisation tree. Which members an agreement covers is decided at query time from
-/// the two departments' subtrees (see <c>AgreementQuery</c>), so an agreement signed later covers its members at once.
+/// streams, over its own copy of the organisation tree. The members an agreement covers, and what each side did for
+/// them (who registered, received the report, placed; contacts, activities and care visits by side), are read at query
+/// time from the roster, which already keeps exactly that per member: a second million-row copy here would double the
+/// cost of every member event and of every rebuild for no new fact. Coverage is decided from the two departments'
+/// subtrees (see <c>AgreementQuery</c>), so an agreement signed later covers its members at once.
 /// </summary>
 internal sealed class BilateralProjection(EventTypeRegistry registry)
-    : DomainProjection(registry, StreamKind.Organization, StreamKind.Member, StreamKind.Agreement)
+    : DomainProjection(registry, StreamKind.Organization, StreamKind.Agreement)
 {
-    public const string MembersTable = "members";
-
-    private readonly MemberTable _members = new(MembersTable, forLists: false);
-
     public override string Name => ProjectionNames.Bilateral;
 
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
-        Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema) + $"""
+        Db.ExecuteAsync(connection, OrgTree.Create(schema) + $"""
             CREATE TABLE {schema}.agreements (
                 id text PRIMARY KEY,
                 title text NOT NULL,
@@ -56,20 +53,14 @@ internal sealed class BilateralProjection(EventTypeRegistry registry)
 
     protected override async Task ApplyRunAsync(NpgsqlConnection c, string s, StreamKind kind, List<DecodedEvent> events, CancellationToken ct)
     {
-        switch (kind)
+        if (kind == StreamKind.Organization)
         {
-            case StreamKind.Member:
-                await _members.ApplyAsync(c, s, events, ct).ConfigureAwait(false);
-                break;
-            case StreamKind.Organization:
-                await OrgTree.ApplyAsync(c, s, events, moved => _members.RefreshAncestorsAsync(c, s, moved, ct), ct).ConfigureAwait(false);
-                break;
-            default:
-                // Agreements are few and their events rare: one statement each keeps this readable.
-                foreach (var e in events)
-                    await ApplyAgreementEventAsync(c, s, e.Event, ct).ConfigureAwait(false);
-                break;
+            await OrgTree.ApplyAsync(c, s, events, null, ct).ConfigureAwait(false);
+            return;
         }
+        // Agreements are few and their events rare: one statement each keeps this readable.
+        foreach (var e in events)
+            await ApplyAgreementEventAsync(c, s, e.Event, ct).ConfigureAwait(false);
     }
 
     private static Task ApplyAgreementEventAsync(NpgsqlConnection c, string s, object e, CancellationToken ct) => e switch

@@ -6,17 +6,17 @@ using Npgsql;
 namespace CoManagement.Projections.Members;
 
 /// <summary>
-/// One row per member (the latest episode), as the roster and the bilateral view keep it. Organisation paths,
+/// One row per member (the latest episode), as the roster keeps it. Organisation paths,
 /// regions and the in-province flag are joined from the projection's own organisation tree when a row is written.
 /// Risk flags are not stored: they are judged at query time from the dates.
 /// <para>
 /// Indexes are chosen so that the most frequent events (contacts, activities, care visits) change no indexed column and
-/// stay HOT updates: the roster (<c>forLists</c>) indexes the subtree paths, name and status for pages, and the dates
-/// that change rarely (awaiting a report, lost, reported) for the risk lists; contact and activity dates are filtered
-/// within a subtree instead. The bilateral copy only needs the subtree paths and the destination.
+/// stay HOT updates: the subtree paths, name and status for pages, the destination prefix, and the dates that change
+/// rarely (awaiting a report, lost, reported) for the risk lists; contact and activity dates are filtered within a
+/// subtree instead.
 /// </para>
 /// </summary>
-internal sealed class MemberTable(string table, bool forLists)
+internal sealed class MemberTable(string table)
 {
     private static readonly Column<MemberRow>[] ColumnList =
     [
@@ -78,11 +78,31 @@ internal sealed class MemberTable(string table, bool forLists)
     private static readonly (string, string)[] Derived =
     [
         ("outflow_ancestors", "coalesce(o.ancestors, ARRAY[u.outflow_org_id])"),
+        ("outflow_path", Path("coalesce(o.ancestors, ARRAY[u.outflow_org_id])")),
         ("outflow_region", "o.region"),
         ("inflow_ancestors", "CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END"),
+        ("inflow_path", Path("CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END")),
         ("place_region", "coalesce(i.region, u.destination_region)"),
         ("in_province", "coalesce(left(coalesce(i.region, u.destination_region), 2) = o.province, false)"),
     ];
+
+    /// <summary>
+    /// The ancestors as one string, <c>/root/…/self/</c>: a subtree is a range of it (see <see cref="SubtreeCondition"/>),
+    /// which a B-tree serves in order and which index-only scans can count — the GIN arrays cannot do either.
+    /// </summary>
+    public static string Path(string ancestors) => $"'/' || array_to_string({ancestors}, '/') || '/'";
+
+    /// <summary>
+    /// The path range of an organisation's subtree: from its path "/a/b/" up to "/a/b0" ('0' follows '/' in byte
+    /// order), or null when the organisation is unknown. Read before the query so the planner sees real bounds and
+    /// can tell a province (most rows: walk the sort index) from a branch (few rows: range scan, then sort).
+    /// </summary>
+    public static async Task<(string From, string To)?> SubtreeAsync(NpgsqlDataSource dataSource, string schema, string orgId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Path("ancestors")} FROM {schema}.orgs WHERE id = $1");
+        cmd.Parameters.Add(Db.Parameter(orgId));
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string path ? (path, path[..^1] + "0") : null;
+    }
 
     private readonly RowTable<MemberRow> _rows = new(table, ColumnList);
 
@@ -98,6 +118,7 @@ internal sealed class MemberTable(string table, bool forLists)
             status text NOT NULL,
             outflow_org_id text NOT NULL,
             outflow_ancestors text[] NOT NULL,
+            outflow_path text COLLATE "C" NOT NULL,
             outflow_region text,
             reason text NOT NULL,
             destination_region text NOT NULL,
@@ -112,6 +133,7 @@ internal sealed class MemberTable(string table, bool forLists)
             moved_at timestamptz,
             inflow_org_id text,
             inflow_ancestors text[],
+            inflow_path text COLLATE "C",
             place_region text NOT NULL,
             in_province boolean NOT NULL,
             report_channel text,
@@ -151,12 +173,14 @@ internal sealed class MemberTable(string table, bool forLists)
         CREATE INDEX ON {s}.{Table} USING gin (outflow_ancestors);
         CREATE INDEX ON {s}.{Table} USING gin (inflow_ancestors);
         CREATE INDEX ON {s}.{Table} (destination_region text_pattern_ops);
-        {(forLists ? ListIndexes(s) : "")}
+        {ListIndexes(s)}
         """;
 
     private string ListIndexes(string s) => $"""
-        CREATE INDEX ON {s}.{Table} (name, member_id);
-        CREATE INDEX ON {s}.{Table} (status, name, member_id);
+        CREATE INDEX ON {s}.{Table} (outflow_path, status) INCLUDE (name, member_id);
+        CREATE INDEX ON {s}.{Table} (inflow_path, status) INCLUDE (name, member_id);
+        CREATE INDEX ON {s}.{Table} (name, member_id) INCLUDE (outflow_path, inflow_path);
+        CREATE INDEX ON {s}.{Table} (status, name, member_id) INCLUDE (outflow_path, inflow_path);
         CREATE INDEX ON {s}.{Table} (registered_at);
         CREATE INDEX ON {s}.{Table} (awaiting_report_since) WHERE closed_at IS NULL AND lost_at IS NULL AND reported_at IS NULL;
         CREATE INDEX ON {s}.{Table} (lost_at) WHERE closed_at IS NULL AND lost_at IS NOT NULL;
@@ -186,11 +210,11 @@ internal sealed class MemberTable(string table, bool forLists)
     {
         await Db.ExecuteBatchAsync(c, ct,
             ($"""
-            UPDATE {s}.{Table} m SET outflow_ancestors = o.ancestors FROM {s}.orgs o
+            UPDATE {s}.{Table} m SET outflow_ancestors = o.ancestors, outflow_path = {Path("o.ancestors")} FROM {s}.orgs o
              WHERE m.outflow_ancestors @> ARRAY[$1] AND o.id = m.outflow_org_id
             """, [movedOrgId]),
             ($"""
-            UPDATE {s}.{Table} m SET inflow_ancestors = o.ancestors FROM {s}.orgs o
+            UPDATE {s}.{Table} m SET inflow_ancestors = o.ancestors, inflow_path = {Path("o.ancestors")} FROM {s}.orgs o
              WHERE m.inflow_ancestors @> ARRAY[$1] AND o.id = m.inflow_org_id
             """, [movedOrgId])).ConfigureAwait(false);
     }

@@ -2,6 +2,7 @@ using CoManagement.Domain.Agreements;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Projections.Common;
+using CoManagement.Projections.Members;
 using Npgsql;
 
 namespace CoManagement.Projections.Queries;
@@ -104,6 +105,9 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
 
     private string S => catalog.SchemaOf(ProjectionNames.Bilateral);
 
+    /// <summary>Members and their actions by side come from the roster (see <c>BilateralProjection</c>).</summary>
+    private string Members => catalog.SchemaOf(ProjectionNames.Roster) + ".roster";
+
     /// <summary>Agreements, optionally only those where <paramref name="orgId"/> is in either party's subtree or is a party.</summary>
     public async Task<IReadOnlyList<AgreementSummary>> ListAsync(string? orgId = null, CancellationToken ct = default)
     {
@@ -147,9 +151,12 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
         // Covered: formal org under the outflow department, and reported under the inflow department or, not reported
         // yet, bound for the inflow department's region (its code without trailing "00" pairs, as a prefix).
         var sql = new SqlBuilder();
+        var roster = catalog.SchemaOf(ProjectionNames.Roster);
+        var outflow = await MemberTable.SubtreeAsync(dataSource, roster, summary.OutflowDepartmentId, ct).ConfigureAwait(false) ?? ("", "");
+        var inflow = await MemberTable.SubtreeAsync(dataSource, roster, summary.InflowDepartmentId, ct).ConfigureAwait(false) ?? ("", "");
         var covered = $"""
-            m.outflow_ancestors @> ARRAY[{sql.Value(summary.OutflowDepartmentId)}]
-            AND (m.inflow_ancestors @> ARRAY[{sql.Value(summary.InflowDepartmentId)}]
+            m.outflow_path >= {sql.Value(outflow.From)} AND m.outflow_path < {sql.Value(outflow.To)}
+            AND (m.inflow_path >= {sql.Value(inflow.From)} AND m.inflow_path < {sql.Value(inflow.To)}
                  OR (m.inflow_org_id IS NULL AND m.destination_region LIKE {sql.Value(RegionScope(inflowRegion))}))
             """;
         var pastDuty = $"""
@@ -175,7 +182,7 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
                    count(*) FILTER (WHERE {pastDuty}), count(*) FILTER (WHERE m.registered_by_side = 'Inflow'),
                    avg({lag}), percentile_cont(0.5) WITHIN GROUP (ORDER BY {lag}),
                    {SideTotals("Outflow")}, {SideTotals("Inflow")}
-              FROM {S}.members m WHERE {covered}
+              FROM {Members} m WHERE {covered}
             """));
         batch.BatchCommands.Add(sql.BatchCommand($"""
             SELECT m.member_id, m.name, m.id_number, m.phone, m.status, m.outflow_org_id, m.inflow_org_id, m.destination_region,
@@ -183,10 +190,10 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
                    m.report_received_by, m.report_received_by_org, m.placed_at, m.placed_by, m.placed_by_org, m.branch_id,
                    m.contacts_outflow, m.contacts_inflow, m.activities_outflow, m.activities_inflow,
                    m.care_visits_outflow, m.care_visits_inflow, {lag}, {pastDuty}
-              FROM {S}.members m WHERE {covered}{filter}
+              FROM {Members} m WHERE {covered}{filter}
              ORDER BY m.registered_at, m.member_id LIMIT {limit} OFFSET {offset}
             """));
-        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {S}.members m WHERE {covered}{filter}"));
+        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {Members} m WHERE {covered}{filter}"));
         batch.BatchCommands.Add(sql.BatchCommand($"""
             SELECT c.consultation_id, c.topic, c.held_at, i.item_id, i.text, i.owner_side, i.due_at, i.completed_at
               FROM {S}.consultations c LEFT JOIN {S}.action_items i ON i.agreement_id = c.agreement_id AND i.consultation_id = c.consultation_id

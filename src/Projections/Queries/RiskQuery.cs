@@ -1,5 +1,6 @@
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
+using CoManagement.Projections.Members;
 using Npgsql;
 
 namespace CoManagement.Projections.Queries;
@@ -35,10 +36,11 @@ public sealed class RiskQuery(NpgsqlDataSource dataSource, ProjectionCatalog cat
     {
         var at = now ?? _q.Now;
         var sql = new SqlBuilder();
-        sql.Where($"{(side == Side.Inflow ? "m.inflow_ancestors" : "m.outflow_ancestors")} @> ARRAY[{sql.Value(orgId)}]");
+        var s = catalog.SchemaOf(ProjectionNames.Roster);
+        sql.Subtree(side == Side.Inflow ? "m.inflow_path" : "m.outflow_path", await MemberTable.SubtreeAsync(dataSource, s, orgId, ct).ConfigureAwait(false));
         var counts = string.Join(", ", Risks.Flags.Select(f =>
             $"count(*) FILTER (WHERE {Risks.Condition(f, sql.Value(Risks.Cutoff(f, at, catalog.Settings)))})"));
-        await using var cmd = sql.Command(dataSource, $"SELECT {counts} FROM {catalog.SchemaOf(ProjectionNames.Roster)}.roster m {sql.WhereClause}");
+        await using var cmd = sql.Command(dataSource, $"SELECT {counts} FROM {s}.roster m {sql.WhereClause}");
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         return new RiskCounts(orgId, side, at, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),

@@ -1,6 +1,7 @@
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Projections.Common;
+using CoManagement.Projections.Members;
 using Npgsql;
 
 namespace CoManagement.Projections.Queries;
@@ -92,12 +93,19 @@ public sealed record RosterEntry(
     int CareVisitsInflow,
     Side RegisteredBySide);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int PageNumber, int PageSize);
+/// <summary>
+/// One page and the number of matching rows. A very large match (a whole province) is counted only up to a cap:
+/// then <see cref="Total"/> is that cap and <see cref="TotalIsExact"/> is false ("50,000+").
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int PageNumber, int PageSize, bool TotalIsExact = true);
 
 /// <summary>The roster (inline read model) with filters, sorting and paging; one round trip per page.</summary>
 public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog catalog, TimeProvider? time = null)
 {
     public const int MaxPageSize = 500;
+
+    /// <summary>Totals are exact up to this many rows; beyond it <see cref="Page{T}.TotalIsExact"/> is false.</summary>
+    public const int CountCap = 50_000;
 
     private readonly QueryContext _q = new(dataSource, catalog, time);
 
@@ -122,7 +130,7 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
         var now = filter.Now ?? q.Now;
         var sql = new SqlBuilder();
         if (filter.OrgId is { } org)
-            sql.Where($"{(filter.Side == Side.Inflow ? "m.inflow_ancestors" : "m.outflow_ancestors")} @> ARRAY[{sql.Value(org)}]");
+            sql.Subtree(filter.Side == Side.Inflow ? "m.inflow_path" : "m.outflow_path", await MemberTable.SubtreeAsync(q.DataSource, s, org, ct).ConfigureAwait(false));
         if (filter.Statuses is { Count: > 0 } statuses)
             sql.Where($"m.status = ANY({sql.Value(statuses.Select(x => x.ToString()).ToArray())})");
         if (filter.DestinationPrefix is { } prefix)
@@ -145,19 +153,25 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
         var limit = sql.Value(size);
         var offset = sql.Value((long)(page - 1) * size);
 
+        // The page's keys first (an index-only scan when the filter allows), then their rows.
         await using var batch = q.DataSource.CreateBatch();
         batch.BatchCommands.Add(sql.BatchCommand($"""
-            SELECT {EntryColumns} FROM {s}.roster m {OrgJoins(s)} {sql.WhereClause}
-             ORDER BY {orderBy} {direction} NULLS LAST, m.member_id {direction} LIMIT {limit} OFFSET {offset}
+            WITH page AS (
+                SELECT m.member_id FROM {s}.roster m {sql.WhereClause}
+                 ORDER BY {orderBy} {direction} NULLS LAST, m.member_id {direction} LIMIT {limit} OFFSET {offset})
+            SELECT {EntryColumns} FROM page JOIN {s}.roster m ON m.member_id = page.member_id {OrgJoins(s)}
+             ORDER BY {orderBy} {direction} NULLS LAST, m.member_id {direction}
             """));
-        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {s}.roster m {sql.WhereClause}"));
+        // Counting half a million index entries would cost more than the page: past the cap the total is a lower bound.
+        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM (SELECT 1 FROM {s}.roster m {sql.WhereClause} LIMIT {CountCap + 1}) x"));
         await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var items = new List<RosterEntry>(size);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             items.Add(ReadEntry(reader, now, q.Catalog.Settings));
         await reader.NextResultAsync(ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
-        return new Page<RosterEntry>(items, reader.GetInt64(0), page, size);
+        var total = reader.GetInt64(0);
+        return new Page<RosterEntry>(items, Math.Min(total, CountCap), page, size, total <= CountCap);
     }
 
     internal static string OrgJoins(string s) =>

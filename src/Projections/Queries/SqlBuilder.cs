@@ -43,6 +43,13 @@ internal sealed class SqlBuilder
         return cmd;
     }
 
+    /// <summary>
+    /// Rows of <paramref name="pathColumn"/> in the subtree <paramref name="bounds"/> (see <c>MemberTable.SubtreeAsync</c>);
+    /// an unknown organisation has no subtree, so nothing matches.
+    /// </summary>
+    public SqlBuilder Subtree(string pathColumn, (string From, string To)? bounds) =>
+        bounds is var (from, to) ? Where($"{pathColumn} >= {Value(from)} AND {pathColumn} < {Value(to)}") : Where("false");
+
     /// <summary>A region-code prefix: digits only, so it is safe inside LIKE without escaping.</summary>
     public static string RegionPrefix(string prefix) =>
         prefix.Length is > 0 and <= 6 && prefix.All(char.IsAsciiDigit)

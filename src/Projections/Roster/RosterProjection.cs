@@ -13,7 +13,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProje
 {
     public const string Table = "roster";
 
-    private readonly MemberTable _members = new(Table, forLists: true);
+    private readonly MemberTable _members = new(Table);
 
     public override string Name => ProjectionNames.Roster;
 
