@@ -26,6 +26,12 @@ log="$root/artifacts/test-output.log"
 dotnet test EventStore.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 
+# Repeat each failure (name, message, first lines of the stack) just above the closing line, where a CI log's tail shows it.
+if grep -qE '^ +Failed [A-Za-z_]' "$log"; then
+  echo "---- failed tests ----"
+  awk '/^ +Failed [A-Za-z_]/{n=16} n>0{print; n--}' "$log"
+fi
+
 # dotnet test prints a summary block per test assembly ("Total tests: N" then "Passed: N", "Failed: N", "Skipped: N");
 # CI reads one closing line for the whole run.
 read -r passed failed skipped < <(grep -E '^ +(Passed|Failed|Skipped): +[0-9]+ *$' "$log" | \

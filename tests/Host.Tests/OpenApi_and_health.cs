@@ -53,6 +53,14 @@ public sealed class OpenApi_and_health(EmptyHostFixture host) : IClassFixture<Em
     }
 
     [Fact]
+    public void the_host_waits_for_its_bus_to_start_and_sends_no_usage_telemetry()
+    {
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MassTransit.MassTransitHostOptions>>().Value;
+        options.WaitUntilStarted.ShouldBeTrue("a request must never meet a bus that is still connecting (readiness 503)");
+        host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MassTransit.UsageTelemetryOptions>>().Value.Enabled.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task readiness_is_503_when_the_store_is_not_migrated()
     {
         var schema = HostFixture.NewSchema();

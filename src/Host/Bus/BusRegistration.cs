@@ -22,6 +22,8 @@ public static class BusRegistration
 
         services.AddMassTransit(x =>
         {
+            // No anonymous usage reports leave this service (MassTransit 8.4 sends them by default).
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             foreach (var consumer in Consumers)
                 x.AddConsumer(consumer);
 
@@ -37,6 +39,14 @@ public static class BusRegistration
                     ConfigureEndpoints(context, cfg, bus);
                 });
             }
+        });
+
+        // The Host reports started (and ready) only once the bus is: no request meets a bus still connecting.
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
         });
 
         services.AddSingleton<OutboxMonitor>();
