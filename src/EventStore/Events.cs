@@ -2,14 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace CoManagement.EventStore;
 
-/// <summary>Who did it and why, stored with every event (and covered by its hash).</summary>
+/// <summary>
+/// Who did it and why, stored with every event (and covered by its hash). <see cref="TraceParent"/> is the W3C trace
+/// context of the span that appended the event, filled in by the store when a trace is being recorded: projections
+/// link their batch spans to it, so a trace leads from a command to the read models it changed.
+/// </summary>
 public sealed record EventMetadata(
     Guid? CorrelationId = null,
     Guid? CausationId = null,
     string? Actor = null,
     string? Organization = null,
     string? Side = null,
-    Guid? CommandId = null)
+    Guid? CommandId = null,
+    string? TraceParent = null)
 {
     public static EventMetadata Empty { get; } = new();
 }

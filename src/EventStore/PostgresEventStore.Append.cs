@@ -94,13 +94,15 @@ public sealed partial class PostgresEventStore
         var data = new string[n];
         var metadata = new string[n];
         var business = new DateTime[n];
+        var traceParent = activity is { IdFormat: ActivityIdFormat.W3C, Recorded: true } ? activity.Id : null;
         for (var i = 0; i < n; i++)
         {
             var e = write.Events[i];
             types[i] = e.Type;
             schemaVersions[i] = e.SchemaVersion;
             data[i] = e.Json;
-            metadata[i] = JsonSerializer.Serialize(e.Metadata, EventStoreJson.Default.EventMetadata);
+            var meta = traceParent is not null && e.Metadata.TraceParent is null ? e.Metadata with { TraceParent = traceParent } : e.Metadata;
+            metadata[i] = JsonSerializer.Serialize(meta, EventStoreJson.Default.EventMetadata);
             business[i] = e.BusinessTime.UtcDateTime;
         }
 

@@ -297,6 +297,8 @@ public sealed class ProjectionRunner
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
         if (page.Events.Count == 0)
             return 0;
+        if (activity is { Recorded: true })
+            LinkToAppends(activity, page.Events);
 
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -315,6 +317,25 @@ public sealed class ProjectionRunner
         activity?.SetTag("eventstore.event_count", page.Events.Count);
         ProjectionTelemetry.Applied.Add(page.Events.Count, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
         return page.Events.Count;
+    }
+
+    /// <summary>
+    /// Links the batch span to the spans that appended its events (their <see cref="EventMetadata.TraceParent"/>), so a
+    /// command's trace leads on to the read models it changed. A batch carries many traces: the first few are linked.
+    /// </summary>
+    private static void LinkToAppends(Activity activity, IReadOnlyList<RecordedEvent> events)
+    {
+        const int maxLinks = 32;
+        var linked = new HashSet<ActivitySpanId>();
+        foreach (var e in events)
+        {
+            if (e.Metadata.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) && linked.Add(context.SpanId))
+            {
+                activity.AddLink(new ActivityLink(context));
+                if (linked.Count == maxLinks)
+                    break;
+            }
+        }
     }
 
     private async Task SwapAsync(CancellationToken ct)
