@@ -3,10 +3,13 @@ using Npgsql;
 
 namespace CoManagement.Bench;
 
-/// <summary>The engine, used as an application would: one <see cref="PostgresEventStore"/> on a pooled data source.</summary>
+/// <summary>
+/// The engine, used as an application (the Host) does: one <see cref="PostgresEventStore"/> on the pooled data source
+/// <see cref="PostgresEventStore.CreateDataSource"/> makes from the connection string.
+/// </summary>
 public sealed class OursTarget(string connectionString, string name = "ours", bool withCommandIds = false, string schema = "event_store") : ITarget
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = PostgresEventStore.CreateDataSource(connectionString);
 
     public string Name => name;
 
