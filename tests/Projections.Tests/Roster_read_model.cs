@@ -57,8 +57,13 @@ public sealed class Roster_read_model : IAsyncLifetime
         await Should.ThrowAsync<ArgumentException>(() => _roster.ListAsync(new RosterFilter { DestinationPrefix = "61' OR 1=1 --" }));
 
         var page = await _roster.ListAsync(new RosterFilter { OrgId = City, Page = 2, PageSize = 3 });
-        (page.Total, page.PageNumber, page.PageSize).ShouldBe((7L, 2, 3));
+        (page.Total, page.PageNumber, page.PageSize, page.TotalIsExact).ShouldBe((7L, 2, 3, true));
         page.Items.Select(e => e.MemberId).ShouldBe(["m4", "m5", "m6"]);
+
+        var capped = await _roster.ListAsync(new RosterFilter { OrgId = City, Page = 2, PageSize = 3, CountCap = 5 });
+        (capped.Total, capped.TotalIsExact).ShouldBe((5L, false), "past the cap the total is a lower bound, and says so");
+        capped.Items.Select(e => e.MemberId).ShouldBe(["m4", "m5", "m6"]);
+        (await _roster.ListAsync(new RosterFilter { OrgId = City, CountCap = 7 })).TotalIsExact.ShouldBeTrue();
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed record RosterFilter
 
     public RosterSort Sort { get; init; } = RosterSort.Name;
 
+    /// <summary>The total is counted exactly up to this many rows; past it the page gives the cap and says so.</summary>
+    public int CountCap { get; init; } = RosterQuery.DefaultCountCap;
+
     public bool Descending { get; init; }
 
     /// <summary>1-based.</summary>
@@ -104,8 +107,8 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
 {
     public const int MaxPageSize = 500;
 
-    /// <summary>Totals are exact up to this many rows; beyond it <see cref="Page{T}.TotalIsExact"/> is false.</summary>
-    public const int CountCap = 50_000;
+    /// <summary>Totals are exact up to this many rows unless a filter says otherwise (<see cref="RosterFilter.CountCap"/>).</summary>
+    public const int DefaultCountCap = 50_000;
 
     private readonly QueryContext _q = new(dataSource, catalog, time);
 
@@ -163,7 +166,8 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
              ORDER BY {orderBy} {direction} NULLS LAST, m.member_id {direction}
             """));
         // Counting half a million index entries would cost more than the page: past the cap the total is a lower bound.
-        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM (SELECT 1 FROM {s}.roster m {sql.WhereClause} LIMIT {CountCap + 1}) x"));
+        var cap = Math.Max(1, filter.CountCap);
+        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM (SELECT 1 FROM {s}.roster m {sql.WhereClause} LIMIT {sql.Value(cap + 1L)}) x"));
         await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var items = new List<RosterEntry>(size);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -171,7 +175,7 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
         await reader.NextResultAsync(ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         var total = reader.GetInt64(0);
-        return new Page<RosterEntry>(items, Math.Min(total, CountCap), page, size, total <= CountCap);
+        return new Page<RosterEntry>(items, Math.Min(total, cap), page, size, total <= cap);
     }
 
     internal static string OrgJoins(string s) =>

@@ -94,7 +94,7 @@ function pager(page, onGo, testid) {
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   return h('div', { class: 'pager', 'data-testid': testid },
     h('button', { type: 'button', disabled: page.pageNumber <= 1, onclick: () => onGo(page.pageNumber - 1) }, '‹ 上一页'),
-    h('span', {}, `第 ${page.pageNumber} / ${pages} 页 · 共 `, num(page.total, `${testid}-total`), ' 人'),
+    h('span', {}, `第 ${page.pageNumber} / ${pages} 页 · 共 `, num(page.total, `${testid}-total`), page.totalIsExact === false ? '+ 人' : ' 人'),
     h('button', { type: 'button', disabled: page.pageNumber >= pages, onclick: () => onGo(page.pageNumber + 1) }, '下一页 ›'));
 }
 
