@@ -3,7 +3,7 @@
 # then ROUNDS interleaved rounds (plain -> ours -> plain -> ours), each system run in its own process, then the report
 # in bench/results/<date>.md (+ .csv, .json; raw lines in .jsonl).
 #
-#   bench/run.sh                          full scale, 2 rounds (~25 min)
+#   bench/run.sh                          full scale, 2 rounds (~8 min on a quiet machine)
 #   bench/run.sh --scale 0.05 --rounds 1  smoke run (~1 min)
 #   bench/run.sh --only W1,W4             some workloads (W4 seeds the W1 streams when W1 is not run)
 #   bench/run.sh --tuned                  adds "ours-tuned": the engine on a data source with TUNED_CONN
@@ -63,7 +63,7 @@ out="bench/results/$day"
   echo "server: $(psql -d bench -tAc 'select version()')"
   echo "settings: $(psql -d bench -tAc "select string_agg(name||'='||current_setting(name), ' ' order by name) from pg_settings where name in ('shared_buffers','fsync','synchronous_commit','wal_sync_method','max_wal_size','min_wal_size','checkpoint_timeout','wal_level','full_page_writes','max_connections','work_mem')")"
   echo "client: .NET $(dotnet --version) SDK, Npgsql $(grep -o 'Include="Npgsql" Version="[^"]*"' Directory.Packages.props | cut -d'"' -f4), Release build"
-  echo "run: scale=$SCALE rounds=$ROUNDS only=${ONLY:-all} nice=$NICE; ours = engine on a default NpgsqlDataSource (connection string above only)$([ "$TUNED" = 1 ] && echo "; ours-tuned = engine on a data source with \"$TUNED_CONN\"")"
+  echo "run: scale=$SCALE rounds=$ROUNDS only=${ONLY:-all} nice=$NICE; ours = engine on PostgresEventStore.CreateDataSource(connection string above)$([ "$TUNED" = 1 ] && echo "; ours-tuned = engine on a data source with \"$TUNED_CONN\"")"
 } >"$out.env.txt"
 cat "$out.env.txt"
 
