@@ -29,7 +29,7 @@ public sealed partial class PostgresEventStore
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (var create = new NpgsqlCommand("""
             CREATE TEMP TABLE IF NOT EXISTS es_import (stream_id text, expected bigint, seq int, type text, schema_version int,
-                data jsonb, metadata jsonb, business_time timestamptz)
+                data jsonb, metadata jsonb, business_time timestamptz) ON COMMIT DELETE ROWS
             """, connection, tx))
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
 

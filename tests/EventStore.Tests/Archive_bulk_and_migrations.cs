@@ -76,6 +76,40 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
     }
 
     [Fact]
+    public async Task bulk_imports_in_a_row_on_one_session_stage_each_call_alone_and_write_no_catalog_rows()
+    {
+        // One backend for every call, as a pooled connection reused by an importer would be.
+        var builder = new NpgsqlConnectionStringBuilder(StoreFixture.ConnectionString) { MaxPoolSize = 1, NoResetOnClose = true };
+        await using var single = NpgsqlDataSource.Create(builder.ConnectionString);
+        var store = new PostgresEventStore(single, new EventStoreOptions { Schema = db.Schema });
+        var taken = NewStream("bulk-taken");
+        await store.AppendAsync(taken, ExpectedVersion.NoStream, Events(1));
+        await store.BulkImportAsync([new StreamWrite(NewStream("bulk-warm"), ExpectedVersion.NoStream, Events(2))]);
+        var catalogBefore = await CatalogRowsAsync(single);
+
+        var first = NewStream("bulk-1");
+        (await store.BulkImportAsync([new StreamWrite(first, ExpectedVersion.NoStream, Events(3))])).ShouldBe(3);
+        await Should.ThrowAsync<WrongExpectedVersionException>(() => store.BulkImportAsync(
+            [new StreamWrite(NewStream("bulk-lost"), ExpectedVersion.NoStream, Events(4)), new StreamWrite(taken, ExpectedVersion.NoStream, Events(1))]));
+        var second = NewStream("bulk-2");
+        (await store.BulkImportAsync([new StreamWrite(second, ExpectedVersion.NoStream, Events(2))])).ShouldBe(2, "nothing staged by an earlier call, committed or failed, comes along");
+
+        (await store.ReadStreamAsync(first)).Count.ShouldBe(3);
+        (await store.ReadStreamAsync(second)).Count.ShouldBe(2);
+        (await CatalogRowsAsync(single)).ShouldBe(catalogBefore, "staging tables are kept for the session, not created, dropped or truncated per call");
+    }
+
+    /// <summary>Tables and indexes in this session's temporary schema, and their file numbers (a TRUNCATE assigns new ones).</summary>
+    private static async Task<string> CatalogRowsAsync(NpgsqlDataSource single)
+    {
+        await using var cmd = single.CreateCommand("""
+            SELECT coalesce(string_agg(c.relname || ':' || c.relfilenode, ',' ORDER BY c.relname), '')
+              FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()
+            """);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task eight_processes_migrating_one_schema_at_once_apply_each_migration_once()
     {
         var schema = StoreFixture.NewSchemaName();
