@@ -6,13 +6,13 @@
 # Given ConnectionStrings__EventStore (and optionally RABBITMQ_URI), it uses those and starts nothing; it seeds such a
 # database only when SEED_SIZE is set. Other knobs: PORT (HTTP, default 5080 or the next free one), SEED_SIZE
 # (tiny, small, demo, 1m, 250k …; default demo on the first run of the private database). The demo's history ends on
-# the day it was seeded; remove .local/run to start over with fresh data.
+# the day it was seeded; remove .local/run to start over with fresh data (RUN_STATE names another data folder).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 source scripts/servers.sh
 
-state="$root/.local/run"
+state="${RUN_STATE:-$root/.local/run}"
 mkdir -p "$state"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -70,18 +70,20 @@ export Auth__SigningKey="$(cat "$state/signing-key")"
 echo "building the Host (Release) ..."
 dotnet build src/Host/Host.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dll="$root/src/Host/bin/Release/net10.0/CoManagement.Host.dll"
+# The Host's content root is its working directory: src/Host holds appsettings.json and wwwroot (the dashboard).
+host() { (cd "$root/src/Host" && exec dotnet "$dll" "$@"); }
 
 if [ -n "$seed_size" ]; then
   echo "seeding the $seed_size data set (once) ..."
-  dotnet "$dll" seed --size "$seed_size"
+  host seed --size "$seed_size"
   if [ -n "$private_db" ]; then date -u +%FT%TZ >"$state/seeded"; fi
 else
-  dotnet "$dll" migrate
+  host migrate
 fi
 
 http_port=${PORT:-$(free_port 5080)}
 base="http://127.0.0.1:$http_port"
-ASPNETCORE_URLS="$base" dotnet "$dll" &
+ASPNETCORE_URLS="$base" host &
 host_pid=$!
 for _ in $(seq 1 120); do
   port_free "$http_port" || break
@@ -89,7 +91,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-token() { dotnet "$dll" token --role "$1" --org "$2" --side "$3" --user "dev-$1" --hours 12 2>/dev/null || echo "(token verb failed)"; }
+token() { host token --role "$1" --org "$2" --side "$3" --user "dev-$1" --hours 12 2>/dev/null || echo "(token verb failed)"; }
 cat <<EOF
 
   dashboard   $base/
