@@ -19,6 +19,8 @@ public sealed class Crash_mid_batch : IAsyncLifetime
 
         public Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => inner.CreateAsync(connection, schema, ct);
 
+        public Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => inner.CreateReadIndexesAsync(connection, schema, ct);
+
         public async Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
             if (++_batches == crashOnBatch && !Crashed)

@@ -37,6 +37,7 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
         {
             var schema = _w.Catalog.SchemaOf(projection.Name);
             var before = await DumpSchemaAsync(schema);
+            var indexesBefore = await IndexesAsync(schema);
             var runner = _w.Runner(projection, batchSize: 250);
             if (_w.Catalog.IsInline(projection.Name))
             {
@@ -51,7 +52,23 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
             after.Keys.ShouldBe(before.Keys);
             foreach (var table in before.Keys)
                 after[table].ShouldBe(before[table], $"{projection.Name}.{table} differs after a rebuild");
+            // The read indexes a rebuild leaves out while it writes are all there once it is swapped in.
+            (await IndexesAsync(schema)).ShouldBe(indexesBefore, $"{projection.Name}'s indexes after a rebuild");
         }
+        (await IndexesAsync(_w.Catalog.SchemaOf(ProjectionNames.Roster))).Count.ShouldBeGreaterThan(10, "the roster's read indexes");
+    }
+
+    /// <summary>Every index of the schema's tables, by definition with the schema name taken out.</summary>
+    private async Task<List<string>> IndexesAsync(string schema)
+    {
+        var indexes = new List<string>();
+        await using var cmd = _w.DataSource.CreateCommand("SELECT indexdef FROM pg_indexes WHERE schemaname = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = schema });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            indexes.Add(System.Text.RegularExpressions.Regex.Replace(reader.GetString(0).Replace(schema + ".", "", StringComparison.Ordinal), @"^CREATE (UNIQUE )?INDEX \S+ ", "CREATE $1INDEX "));
+        indexes.Sort(StringComparer.Ordinal);
+        return indexes;
     }
 
     /// <summary>The coverage counters, summed over the whole tree, count each open episode once, as the roster does.</summary>

@@ -12,8 +12,18 @@ public interface IProjection
     /// <summary>Stable name: the checkpoint key and the suffix of the projection's schema.</summary>
     string Name { get; }
 
-    /// <summary>Creates the projection's tables (and indexes) in <paramref name="schema"/>, which exists and is empty.</summary>
+    /// <summary>
+    /// Creates the projection's tables, with the keys and indexes <see cref="ApplyAsync"/> relies on, in
+    /// <paramref name="schema"/>, which exists and is empty.
+    /// </summary>
     Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct);
+
+    /// <summary>
+    /// Creates the indexes only readers need. A live schema gets them right after <see cref="CreateAsync"/>; a rebuild
+    /// creates them once, when the shadow has caught up and before it is swapped in, instead of maintaining them row by
+    /// row all the way from position 0. None by default.
+    /// </summary>
+    Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Applies a batch of events, in position order, to the tables in <paramref name="schema"/>.</summary>
     Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct);

@@ -61,6 +61,7 @@ public sealed class ProjectionRunner
         {
             await ExecuteAsync(connection, $"CREATE SCHEMA {LiveSchema}", ct).ConfigureAwait(false);
             await _projection.CreateAsync(connection, LiveSchema, ct).ConfigureAwait(false);
+            await _projection.CreateReadIndexesAsync(connection, LiveSchema, ct).ConfigureAwait(false);
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
@@ -351,6 +352,8 @@ public sealed class ProjectionRunner
 
     private async Task SwapSchemasAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        // Built once over the finished tables: far cheaper than maintaining them through every batch of the rebuild.
+        await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         var old = LiveSchema + "_old";
         await ExecuteAsync(connection, $"""
             ALTER SCHEMA {LiveSchema} RENAME TO {old};

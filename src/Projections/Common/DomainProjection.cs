@@ -25,6 +25,8 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
 
     public abstract Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct);
 
+    public virtual Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => Task.CompletedTask;
+
     public async Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
     {
         var decoded = DecodedEvent.Decode(registry, events, _prefixes);

@@ -170,13 +170,16 @@ internal sealed class MemberTable(string table)
             last_appraisal_result text,
             position bigint NOT NULL
         ) WITH (fillfactor = 80);
+        """;
+
+    /// <summary>
+    /// Every secondary index serves readers only: applying a batch reads and writes rows by <c>member_id</c>, and the
+    /// rare move of a branch of the tree (<see cref="RefreshAncestorsAsync"/>) can scan.
+    /// </summary>
+    public string CreateReadIndexes(string s) => $"""
         CREATE INDEX ON {s}.{Table} USING gin (outflow_ancestors);
         CREATE INDEX ON {s}.{Table} USING gin (inflow_ancestors);
         CREATE INDEX ON {s}.{Table} (destination_region text_pattern_ops);
-        {ListIndexes(s)}
-        """;
-
-    private string ListIndexes(string s) => $"""
         CREATE INDEX ON {s}.{Table} (outflow_path, status) INCLUDE (name, member_id);
         CREATE INDEX ON {s}.{Table} (inflow_path, status) INCLUDE (name, member_id);
         CREATE INDEX ON {s}.{Table} (name, member_id) INCLUDE (outflow_path, inflow_path);

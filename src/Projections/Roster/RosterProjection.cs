@@ -20,6 +20,9 @@ internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProje
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema), ct);
 
+    public override Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
+        Db.ExecuteAsync(connection, _members.CreateReadIndexes(schema), ct);
+
     protected override Task ApplyRunAsync(NpgsqlConnection c, string s, StreamKind kind, List<DecodedEvent> events, CancellationToken ct) =>
         kind == StreamKind.Member
             ? _members.ApplyAsync(c, s, events, ct)
