@@ -36,7 +36,7 @@ done
 peers_dir="$root/../shared/bench-peers"
 if [ "$WITH_PEERS" = 1 ]; then
   echo "== peers: $peers_dir/run-all.sh (45+ minutes) =="
-  "$peers_dir/run-all.sh"
+  ROUNDS=${PEERS_ROUNDS:-2} "$peers_dir/run-all.sh"  # their rounds, whatever --rounds says for ours
 fi
 
 source scripts/servers.sh

@@ -72,8 +72,13 @@ public static class Report
         sb.AppendLine(Inv, $"# Event store benchmark — {date}");
         sb.AppendLine();
         sb.AppendLine(Inv, $"Median of {rounds} interleaved round(s) (plain → ours per round). Latency per call in the C# client, ms. plain = the peers' bare `raw.events` table with Npgsql prepared statements (the physical limit); ours = `PostgresEventStore`.");
+        // A peers file of the same day comes from `run.sh --with-peers`: their benchmark, run on this machine just before ours.
+        var sameDay = peersCsv is not null && Path.GetFileName(peersCsv).Contains(date, StringComparison.Ordinal);
+        var peersOf = sameDay ? "peers (same run, own cluster)" : "peers (their run, same machine kind)";
         if (peers.Count > 0)
-            sb.AppendLine(Inv, $"Peers columns: their published medians (`{Path.GetFileName(peersCsv)}`, node clients, their run on the same machine kind — not this run).");
+            sb.AppendLine(sameDay
+                ? string.Create(Inv, $"Peers columns: medians of their own benchmark (`{Path.GetFileName(peersCsv)}`, node clients, their own private cluster with the same settings), run on this machine just before ours (`run.sh --with-peers`).")
+                : string.Create(Inv, $"Peers columns: their published medians (`{Path.GetFileName(peersCsv)}`, node clients, their run on the same machine kind — not this run)."));
         sb.AppendLine();
         if (environment.Length > 0)
             sb.AppendLine("```").AppendLine(environment).AppendLine("```").AppendLine();
@@ -84,7 +89,7 @@ public static class Report
             sb.Append("| workload | plain (C#) |");
             foreach (var o in ours)
                 sb.Append(Inv, $" {o} | {o} / plain | met |");
-            sb.AppendLine(" target | peers (their run, same machine kind): raw SQL | peers (their run, same machine kind): Message DB | peers (their run, same machine kind): Emmett |");
+            sb.AppendLine(Inv, $" target | {peersOf}: raw SQL | {peersOf}: Message DB | {peersOf}: Emmett |");
             sb.Append("|---|---:|").Append(string.Concat(ours.Select(_ => "---:|---:|---|"))).AppendLine("---|---:|---:|---:|");
             foreach (var (workload, title) in workloads)
             {
@@ -135,7 +140,7 @@ public static class Report
             if (Get(system, "W1CMD") is { } cmd)
                 sb.AppendLine(Inv, $"| {system}, W1 with command ids | {cmd.WalBytesPerEvent?.ToString("N0", Inv)} / – / – | {Get(system, "SIZECMD")?.BytesPerEvent?.ToString("N0", Inv) ?? "–"} (events + commands) | {cmd.PeakWorkingSetMb?.ToString("N0", Inv)} / – / – / – / – |");
         }
-        foreach (var (system, name) in new[] { ("raw", "peers (their run, same machine kind): raw SQL"), ("mdb", "peers (their run, same machine kind): Message DB"), ("emmett", "peers (their run, same machine kind): Emmett") })
+        foreach (var (system, name) in new[] { ("raw", $"{peersOf}: raw SQL"), ("mdb", $"{peersOf}: Message DB"), ("emmett", $"{peersOf}: Emmett") })
         {
             if (!peers.ContainsKey((system, "W1")))
                 continue;
