@@ -64,6 +64,12 @@ public sealed class Bilateral_audit_view : IAsyncLifetime
         var found = (await _agreements.GetAsync(AgreementId, AgreementMemberSet.FoundByInflow))!;
         found.Members.Items.Select(m => m.MemberId).ShouldBe(["a3"]);
 
+        (found.Members.Total, late.Members.Total).ShouldBe((1L, 1L), "a narrower set counts its own members");
+
+        var second = (await _agreements.GetAsync(AgreementId, page: 2, pageSize: 3))!;
+        second.Members.Items.Select(m => m.MemberId).ShouldBe(["a6"], "the page after the first three by registration");
+        (second.Members.Total, second.Members.PageNumber, second.Totals.Members).ShouldBe((4L, 2, 4L));
+
         // On 21 March nobody was past the duty yet: a2 registered on 5 March, 15 days before the 20th.
         var earlier = (await _agreements.GetAsync(AgreementId, AgreementMemberSet.NotReportedPastDuty, now: On(2025, 3, 20, 8)))!;
         earlier.Members.Total.ShouldBe(0);

@@ -184,7 +184,7 @@ internal sealed class MemberTable(string table)
         CREATE INDEX ON {s}.{Table} (inflow_path, status) INCLUDE (name, member_id);
         CREATE INDEX ON {s}.{Table} (name, member_id) INCLUDE (outflow_path, inflow_path);
         CREATE INDEX ON {s}.{Table} (status, name, member_id) INCLUDE (outflow_path, inflow_path);
-        CREATE INDEX ON {s}.{Table} (registered_at);
+        CREATE INDEX ON {s}.{Table} (registered_at, member_id) INCLUDE (outflow_path, inflow_path, inflow_org_id, destination_region);
         CREATE INDEX ON {s}.{Table} (awaiting_report_since) WHERE closed_at IS NULL AND lost_at IS NULL AND reported_at IS NULL;
         CREATE INDEX ON {s}.{Table} (lost_at) WHERE closed_at IS NULL AND lost_at IS NOT NULL;
         CREATE INDEX ON {s}.{Table} (reported_at) WHERE closed_at IS NULL AND lost_at IS NULL AND transfer_to_org_id IS NULL;

@@ -184,16 +184,23 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
                    {SideTotals("Outflow")}, {SideTotals("Inflow")}
               FROM {Members} m WHERE {covered}
             """));
+        // The page's keys first: with no extra filter an index-only walk of (registered_at, member_id), whose included
+        // columns decide coverage without visiting the rows it skips; then those rows.
         batch.BatchCommands.Add(sql.BatchCommand($"""
+            WITH page AS (
+                SELECT m.member_id FROM {Members} m WHERE {covered}{filter}
+                 ORDER BY m.registered_at, m.member_id LIMIT {limit} OFFSET {offset})
             SELECT m.member_id, m.name, m.id_number, m.phone, m.status, m.outflow_org_id, m.inflow_org_id, m.destination_region,
                    m.registered_at, m.registered_by, m.registered_by_org, m.registered_by_side, m.reported_at,
                    m.report_received_by, m.report_received_by_org, m.placed_at, m.placed_by, m.placed_by_org, m.branch_id,
                    m.contacts_outflow, m.contacts_inflow, m.activities_outflow, m.activities_inflow,
                    m.care_visits_outflow, m.care_visits_inflow, {lag}, {pastDuty}
-              FROM {Members} m WHERE {covered}{filter}
-             ORDER BY m.registered_at, m.member_id LIMIT {limit} OFFSET {offset}
+              FROM page JOIN {Members} m ON m.member_id = page.member_id
+             ORDER BY m.registered_at, m.member_id
             """));
-        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {Members} m WHERE {covered}{filter}"));
+        // Every covered member is counted by the totals already; only a narrower set needs its own count.
+        if (filter.Length > 0)
+            batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {Members} m WHERE {covered}{filter}"));
         batch.BatchCommands.Add(sql.BatchCommand($"""
             SELECT c.consultation_id, c.topic, c.held_at, i.item_id, i.text, i.owner_side, i.due_at, i.completed_at
               FROM {S}.consultations c LEFT JOIN {S}.action_items i ON i.agreement_id = c.agreement_id AND i.consultation_id = c.consultation_id
@@ -218,9 +225,13 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
                 r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22), r.GetInt32(23), r.GetInt32(24),
                 r.IsDBNull(25) ? null : (double)r.GetDecimal(25), r.GetBoolean(26), r.GetString(11) == nameof(Side.Inflow)));
         }
-        await r.NextResultAsync(ct).ConfigureAwait(false);
-        await r.ReadAsync(ct).ConfigureAwait(false);
-        var memberTotal = r.GetInt64(0);
+        var memberTotal = totals.Members;
+        if (filter.Length > 0)
+        {
+            await r.NextResultAsync(ct).ConfigureAwait(false);
+            await r.ReadAsync(ct).ConfigureAwait(false);
+            memberTotal = r.GetInt64(0);
+        }
 
         await r.NextResultAsync(ct).ConfigureAwait(false);
         var consultations = new List<(string Id, string Topic, DateTimeOffset HeldAt, List<ActionItemView> Items)>();
