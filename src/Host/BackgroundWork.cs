@@ -17,7 +17,7 @@ internal sealed class StoreInitializer(PostgresEventStore store, ProjectionCatal
         if (!settings.MigrateOnStart)
             return;
         var applied = await store.MigrateAsync(cancellationToken);
-        await catalog.EnsureCreatedAsync(store, cancellationToken);
+        await catalog.EnsureCreatedAsync(store, cancellationToken, message => log.LogWarning("{Message}", message));
         log.LogInformation("Store schema {Schema} ready ({Applied} migrations applied now)", store.Schema, applied.Count);
     }
 

@@ -76,11 +76,31 @@ public sealed class ProjectionCatalog
 
     /// <summary>
     /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
-    /// append, so the inline listeners find their tables.
+    /// append, so the inline listeners find their tables. A live schema built by an older definition
+    /// (<see cref="IProjection.Version"/>) is rebuilt here, blue/green, before anything writes into it; an inline one
+    /// holds appends off only for its final catch-up. <paramref name="log"/> hears about each such rebuild.
     /// </summary>
-    public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default)
+    public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null)
     {
         foreach (var projection in All)
-            await new ProjectionRunner(store, projection).EnsureCreatedAsync(ct).ConfigureAwait(false);
+        {
+            var runner = new ProjectionRunner(store, projection);
+            if (await runner.EnsureCreatedAsync(ct).ConfigureAwait(false))
+                continue;
+            log?.Invoke($"Projection '{projection.Name}' was built by an older definition; rebuilding it as version {projection.Version}");
+            if (IsInline(projection.Name))
+            {
+                await runner.RebuildInlineAsync(ct: ct).ConfigureAwait(false);
+            }
+            else
+            {
+                // The lease may still be held by a runner of the previous version: it expires, or is given up at its stop.
+                while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                await runner.RebuildAsync(ct: ct).ConfigureAwait(false);
+            }
+            await runner.ReleaseLeaseAsync(ct).ConfigureAwait(false);
+            log?.Invoke($"Projection '{projection.Name}' rebuilt");
+        }
     }
 }

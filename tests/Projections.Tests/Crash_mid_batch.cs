@@ -17,6 +17,8 @@ public sealed class Crash_mid_batch : IAsyncLifetime
 
         public string Name => inner.Name;
 
+        public int Version => inner.Version;
+
         public Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => inner.CreateAsync(connection, schema, ct);
 
         public Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => inner.CreateReadIndexesAsync(connection, schema, ct);

@@ -162,6 +162,12 @@ public sealed class World : IAsyncDisposable
         return rows;
     }
 
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, params object[] values)
     {
         await using var cmd = DataSource.CreateCommand(sql);

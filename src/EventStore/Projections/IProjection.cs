@@ -13,6 +13,13 @@ public interface IProjection
     string Name { get; }
 
     /// <summary>
+    /// The version of the projection's tables and of what <see cref="ApplyAsync"/> writes into them. Raise it whenever
+    /// either changes: live tables built by an older version are then rebuilt (<c>ProjectionCatalog.EnsureCreatedAsync</c>)
+    /// before anything writes into them.
+    /// </summary>
+    int Version => 1;
+
+    /// <summary>
     /// Creates the projection's tables, with the keys and indexes <see cref="ApplyAsync"/> relies on, in
     /// <paramref name="schema"/>, which exists and is empty.
     /// </summary>

@@ -50,20 +50,32 @@ public sealed class ProjectionRunner
 
     public static string SchemaFor(PostgresEventStore store, string projectionName) => $"{store.Schema}_{projectionName}";
 
-    /// <summary>Registers the projection and creates its live schema on first use (idempotent, safe concurrently).</summary>
-    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Registers the projection and creates its live schema on first use (idempotent, safe concurrently). Returns false
+    /// when the live schema exists but was built by an older <see cref="IProjection.Version"/>: it must be rebuilt.
+    /// </summary>
+    public async Task<bool> EnsureCreatedAsync(CancellationToken ct = default)
     {
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", ct, Text(LiveSchema)).ConfigureAwait(false);
         await ExecuteAsync(connection, $"INSERT INTO {_table} (name) VALUES ($1) ON CONFLICT DO NOTHING", ct, Text(Name)).ConfigureAwait(false);
+        var current = true;
         if (!await SchemaExistsAsync(connection, LiveSchema, ct).ConfigureAwait(false))
         {
             await ExecuteAsync(connection, $"CREATE SCHEMA {LiveSchema}", ct).ConfigureAwait(false);
             await _projection.CreateAsync(connection, LiveSchema, ct).ConfigureAwait(false);
             await _projection.CreateReadIndexesAsync(connection, LiveSchema, ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"UPDATE {_table} SET definition_version = $2 WHERE name = $1", ct, Text(Name), Version()).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT coalesce(definition_version, 1) FROM {_table} WHERE name = $1", connection);
+            cmd.Parameters.Add(Text(Name));
+            current = (int)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! >= _projection.Version;
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        return current;
     }
 
     /// <summary>Takes or renews the lease. A new owner gets a new fence token; the old owner's next batch fails.</summary>
@@ -360,7 +372,10 @@ public sealed class ProjectionRunner
             ALTER SCHEMA {ShadowSchema} RENAME TO {LiveSchema};
             DROP SCHEMA {old} CASCADE;
             """, ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"UPDATE {_table} SET position = rebuild_position, rebuild_position = NULL, rebuild_started_at = NULL WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"""
+            UPDATE {_table} SET position = rebuild_position, rebuild_position = NULL, rebuild_started_at = NULL, definition_version = $2
+             WHERE name = $1
+            """, ct, Text(Name), Version()).ConfigureAwait(false);
     }
 
     private async Task<(long Position, long? RebuildPosition)> LockAndCheckFenceAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -399,6 +414,8 @@ public sealed class ProjectionRunner
         cmd.Parameters.AddRange(parameters);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
+
+    private NpgsqlParameter<int> Version() => new() { TypedValue = _projection.Version, NpgsqlDbType = NpgsqlDbType.Integer };
 
     private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 }

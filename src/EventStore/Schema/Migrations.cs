@@ -14,6 +14,7 @@ internal static class Migrations
         (4, "outbox", V4),
         (5, "store identity", V5),
         (6, "bulk import without catalog writes per call", V6),
+        (7, "projection definition versions", V7),
     ];
 
     private const string V1 = """
@@ -362,5 +363,11 @@ internal static class Migrations
             GET DIAGNOSTICS v_count = ROW_COUNT;
             RETURN v_count;
         END $$;
+        """;
+
+    // The version of the code that built a projection's live tables (IProjection.Version); NULL for tables built before
+    // versions were kept, which counts as 1. A live schema built by an older definition is rebuilt at start-up.
+    private const string V7 = """
+        ALTER TABLE {schema}.projections ADD COLUMN definition_version int;
         """;
 }

@@ -83,7 +83,7 @@ public static class OperatorVerbs
         var store = sp.GetRequiredService<PostgresEventStore>();
         var applied = await store.MigrateAsync(ct);
         await sp.GetRequiredService<AuditLog>().MigrateAsync(ct);
-        await Catalog(sp).EnsureCreatedAsync(store, ct);
+        await Catalog(sp).EnsureCreatedAsync(store, ct, message => console.MarkupLineInterpolated($"[yellow]{message}[/]"));
         var what = applied.Count == 0 ? "is up to date" : $"applied migrations {string.Join(", ", applied)}";
         console.MarkupLineInterpolated($"[green]schema '{store.Schema}' {what}[/]; audit log and projections ready");
         return Ok;

@@ -18,6 +18,9 @@ internal sealed class BilateralProjection(EventTypeRegistry registry)
 {
     public override string Name => ProjectionNames.Bilateral;
 
+    /// <summary>2: members are read from the roster; the copy of them here is gone.</summary>
+    public override int Version => 2;
+
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + $"""
             CREATE TABLE {schema}.agreements (

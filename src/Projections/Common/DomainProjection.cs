@@ -23,6 +23,8 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
 
     public abstract string Name { get; }
 
+    public virtual int Version => 1;
+
     public abstract Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct);
 
     public virtual Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => Task.CompletedTask;

@@ -17,6 +17,9 @@ internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProje
 
     public override string Name => ProjectionNames.Roster;
 
+    /// <summary>2: subtree paths and the covering registration index.</summary>
+    public override int Version => 2;
+
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema), ct);
 

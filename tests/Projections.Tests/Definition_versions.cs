@@ -1,0 +1,55 @@
+using CoManagement.Domain.Organizations;
+using static CoManagement.Projections.Tests.Pingliang;
+using static CoManagement.Projections.Tests.World;
+
+namespace CoManagement.Projections.Tests;
+
+/// <summary>
+/// After an upgrade that changed a projection's tables, its live schema (built by the older definition) is rebuilt at
+/// start-up before anything writes into it: the inline roster's next append and the async view's next batch work.
+/// </summary>
+public sealed class Definition_versions : IAsyncLifetime
+{
+    private World _w = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _w = await World.CreateAsync();
+        await OrganisationsAsync(_w);
+        await JanuaryAsync(_w);
+        await _w.CatchUpAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _w.DisposeAsync();
+
+    [Fact]
+    public async Task live_tables_built_by_an_older_definition_are_rebuilt_at_start_up_and_the_next_writes_land()
+    {
+        var roster = _w.Catalog.SchemaOf(ProjectionNames.Roster);
+        var bilateral = _w.Catalog.SchemaOf(ProjectionNames.Bilateral);
+        var rows = await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster");
+        rows.ShouldBeGreaterThan(0);
+        // What version 1 left behind: no path columns in the roster, a copy of the members in the bilateral view.
+        await _w.ExecuteAsync($"""
+            ALTER TABLE {roster}.roster DROP COLUMN outflow_path, DROP COLUMN inflow_path;
+            CREATE TABLE {bilateral}.members (member_id text PRIMARY KEY);
+            UPDATE {_w.Schema}.projections SET definition_version = NULL WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}');
+            """);
+        var notes = new List<string>();
+
+        await _w.Catalog.EnsureCreatedAsync(_w.Store, log: notes.Add);
+
+        notes.Count(n => n.Contains("older definition", StringComparison.Ordinal)).ShouldBe(2, string.Join("\n", notes));
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster WHERE outflow_path LIKE '/%/'")).ShouldBe(rows);
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{bilateral}' AND table_name = 'members'")).ShouldBe(0);
+        (await _w.ScalarAsync<int>($"SELECT min(definition_version) FROM {_w.Schema}.projections WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}')")).ShouldBe(2);
+
+        await _w.RegisterAsync("after-upgrade", BranchA, "620102", On(2025, 2, 3));
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster")).ShouldBe(rows + 1, "the inline roster takes the next append");
+        await _w.CatchUpAsync();
+
+        notes.Clear();
+        await _w.Catalog.EnsureCreatedAsync(_w.Store, log: notes.Add);
+        notes.ShouldBeEmpty("a current definition is left alone");
+    }
+}
