@@ -83,7 +83,8 @@ fi
 
 http_port=${PORT:-$(free_port 5080)}
 base="http://127.0.0.1:$http_port"
-ASPNETCORE_URLS="$base" host &
+# Not through host(): "host &" would background a shell whose child is dotnet, and the clean-up's kill would miss it.
+(cd "$root/src/Host" && ASPNETCORE_URLS="$base" exec dotnet "$dll") &
 host_pid=$!
 for _ in $(seq 1 120); do
   port_free "$http_port" || break

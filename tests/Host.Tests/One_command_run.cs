@@ -74,17 +74,37 @@ public sealed partial class One_command_run
         }
         finally
         {
-            // What Ctrl-C does in a terminal; a script started in the background ignores SIGINT, so TERM (same trap).
-            using (var kill = Process.Start("kill", ["-TERM", "--", "-" + run.Id]))
-                await kill.WaitForExitAsync(CancellationToken.None);
-            await run.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
-            Directory.Delete(state, recursive: true);
+            // The script alone, as its trap sees Ctrl-C (it takes INT and TERM alike; one started in the background
+            // ignores INT, so TERM): its clean-up must stop the Host and PostgreSQL by itself.
+            await RunAsync("kill", "-TERM", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                await run.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+            }
+            finally
+            {
+                // Whatever the script failed to stop does not outlive the test (the assertions below still fail it).
+                await RunAsync("kill", "-KILL", "--", "-" + run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await RunAsync("bash", "-c", $"source scripts/servers.sh && pg_stop '{state}' >/dev/null 2>&1; rm -rf '{state}'");
+            }
         }
         string log;
         lock (output)
             log = output.ToString();
         log.ShouldContain("stopping PostgreSQL");
         IsListening(port).ShouldBeFalse("the Host stopped");
+        using (var ps = Process.Start(new ProcessStartInfo("pgrep", ["-f", state]) { RedirectStandardOutput = true })!)
+        {
+            var left = await ps.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            await ps.WaitForExitAsync(CancellationToken.None);
+            left.Trim().ShouldBeEmpty("no process of this run is left behind");
+        }
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = RepositoryRoot, RedirectStandardError = true })!;
+        await process.WaitForExitAsync(CancellationToken.None);
     }
 
     private static int FreePort()
