@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CoManagement.Domain.Common;
 using CoManagement.EventStore;
 using CoManagement.EventStore.Projections;
@@ -78,10 +79,12 @@ public sealed class ProjectionCatalog
     /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
     /// append, so the inline listeners find their tables. A live schema built by an older definition
     /// (<see cref="IProjection.Version"/>) is rebuilt here, blue/green, before anything writes into it; an inline one
-    /// holds appends off only for its final catch-up. <paramref name="log"/> hears about each such rebuild.
+    /// holds appends off only for its final catch-up. <paramref name="log"/> hears about each such rebuild. An async
+    /// projection whose lease another runner keeps for <paramref name="leaseWait"/> (default a minute) fails the call.
     /// </summary>
-    public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null)
+    public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null, TimeSpan? leaseWait = null)
     {
+        var wait = Stopwatch.StartNew();
         foreach (var projection in All)
         {
             var runner = new ProjectionRunner(store, projection);
@@ -94,9 +97,18 @@ public sealed class ProjectionCatalog
             }
             else
             {
-                // The lease may still be held by a runner of the previous version: it expires, or is given up at its stop.
+                // The lease may still be held by a runner of the previous version: it is given up at its stop, or expires.
+                wait.Restart();
                 while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                {
+                    if (wait.Elapsed >= (leaseWait ?? TimeSpan.FromMinutes(1)))
+                    {
+                        throw new InvalidOperationException(
+                            $"Projection '{projection.Name}' must be rebuilt for version {projection.Version}, but " +
+                            $"'{(await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner}' keeps its lease: stop the Hosts still running the previous version.");
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                }
                 await runner.RebuildAsync(ct: ct).ConfigureAwait(false);
             }
             await runner.ReleaseLeaseAsync(ct).ConfigureAwait(false);

@@ -52,4 +52,20 @@ public sealed class Definition_versions : IAsyncLifetime
         await _w.Catalog.EnsureCreatedAsync(_w.Store, log: notes.Add);
         notes.ShouldBeEmpty("a current definition is left alone");
     }
+
+    [Fact]
+    public async Task a_rebuild_blocked_by_a_runner_that_keeps_the_lease_fails_start_up_naming_it()
+    {
+        var holder = _w.Runner(_w.Catalog.Get(ProjectionNames.Bilateral));
+        (await holder.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await _w.ExecuteAsync($"UPDATE {_w.Schema}.projections SET definition_version = 1 WHERE name = '{ProjectionNames.Bilateral}'");
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() =>
+            _w.Catalog.EnsureCreatedAsync(_w.Store, leaseWait: TimeSpan.FromSeconds(1)));
+
+        error.Message.ShouldContain(holder.Owner);
+        await holder.ReleaseLeaseAsync();
+        await _w.Catalog.EnsureCreatedAsync(_w.Store);
+        (await _w.ScalarAsync<int>($"SELECT definition_version FROM {_w.Schema}.projections WHERE name = '{ProjectionNames.Bilateral}'")).ShouldBe(2);
+    }
 }
