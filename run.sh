@@ -71,20 +71,19 @@ echo "building the Host (Release) ..."
 dotnet build src/Host/Host.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dll="$root/src/Host/bin/Release/net10.0/CoManagement.Host.dll"
 # The Host's content root is its working directory: src/Host holds appsettings.json and wwwroot (the dashboard).
-host() { (cd "$root/src/Host" && exec dotnet "$dll" "$@"); }
+cd "$root/src/Host"
 
 if [ -n "$seed_size" ]; then
   echo "seeding the $seed_size data set (once) ..."
-  host seed --size "$seed_size"
+  dotnet "$dll" seed --size "$seed_size"
   if [ -n "$private_db" ]; then date -u +%FT%TZ >"$state/seeded"; fi
 else
-  host migrate
+  dotnet "$dll" migrate
 fi
 
 http_port=${PORT:-$(free_port 5080)}
 base="http://127.0.0.1:$http_port"
-# Not through host(): "host &" would background a shell whose child is dotnet, and the clean-up's kill would miss it.
-(cd "$root/src/Host" && ASPNETCORE_URLS="$base" exec dotnet "$dll") &
+ASPNETCORE_URLS="$base" dotnet "$dll" &  # dotnet itself is the background job: the clean-up's kill reaches it
 host_pid=$!
 for _ in $(seq 1 120); do
   port_free "$http_port" || break
@@ -92,7 +91,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-token() { host token --role "$1" --org "$2" --side "$3" --user "dev-$1" --hours 12 2>/dev/null || echo "(token verb failed)"; }
+token() { dotnet "$dll" token --role "$1" --org "$2" --side "$3" --user "dev-$1" --hours 12 2>/dev/null || echo "(token verb failed)"; }
 cat <<EOF
 
   dashboard   $base/

@@ -84,7 +84,6 @@ public sealed class ProjectionCatalog
     /// </summary>
     public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null, TimeSpan? leaseWait = null)
     {
-        var wait = Stopwatch.StartNew();
         foreach (var projection in All)
         {
             var runner = new ProjectionRunner(store, projection);
@@ -98,7 +97,7 @@ public sealed class ProjectionCatalog
             else
             {
                 // The lease may still be held by a runner of the previous version: it is given up at its stop, or expires.
-                wait.Restart();
+                var wait = Stopwatch.StartNew();
                 while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
                 {
                     if (wait.Elapsed >= (leaseWait ?? TimeSpan.FromMinutes(1)))

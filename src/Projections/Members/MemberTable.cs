@@ -75,19 +75,22 @@ internal sealed class MemberTable(string table)
     ];
 
     /// <summary>Written from the organisation tree: the place is where the member reported, else the destination.</summary>
+    private const string OutflowAncestors = "coalesce(o.ancestors, ARRAY[u.outflow_org_id])";
+    private const string InflowAncestors = "CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END";
+
     private static readonly (string, string)[] Derived =
     [
-        ("outflow_ancestors", "coalesce(o.ancestors, ARRAY[u.outflow_org_id])"),
-        ("outflow_path", Path("coalesce(o.ancestors, ARRAY[u.outflow_org_id])")),
+        ("outflow_ancestors", OutflowAncestors),
+        ("outflow_path", Path(OutflowAncestors)),
         ("outflow_region", "o.region"),
-        ("inflow_ancestors", "CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END"),
-        ("inflow_path", Path("CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END")),
+        ("inflow_ancestors", InflowAncestors),
+        ("inflow_path", Path(InflowAncestors)),
         ("place_region", "coalesce(i.region, u.destination_region)"),
         ("in_province", "coalesce(left(coalesce(i.region, u.destination_region), 2) = o.province, false)"),
     ];
 
     /// <summary>
-    /// The ancestors as one string, <c>/root/…/self/</c>: a subtree is a range of it (see <see cref="SubtreeCondition"/>),
+    /// The ancestors as one string, <c>/root/…/self/</c>: a subtree is a range of it (see <see cref="SubtreeAsync"/>),
     /// which a B-tree serves in order and which index-only scans can count — the GIN arrays cannot do either.
     /// </summary>
     public static string Path(string ancestors) => $"'/' || array_to_string({ancestors}, '/') || '/'";
