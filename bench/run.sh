@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The event store benchmark: a private PostgreSQL with the peers' settings, a fresh database, a discarded warm-up,
 # then ROUNDS interleaved rounds (plain -> ours -> plain -> ours), each system run in its own process, then the report
-# in bench/results/<date>.md (+ .csv, .json; raw lines in .jsonl).
+# in bench/results/<date>.md (+ .csv, .json; raw lines in .jsonl). A partial run (--only, or a scale other than 1) writes
+# bench/results/<date>-partial.* instead, so trying something never overwrites the day's full results.
 #
 #   bench/run.sh                          full scale, 2 rounds (~8 min on a quiet machine)
 #   bench/run.sh --scale 0.05 --rounds 1  smoke run (~1 min)
@@ -57,6 +58,7 @@ export BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
 day=$(date -u +%Y-%m-%d)
 mkdir -p bench/results
 out="bench/results/$day"
+if [ -n "$ONLY" ] || [ "$SCALE" != 1 ]; then out="$out-partial"; fi
 : >"$out.jsonl"
 {
   echo "machine: nproc=$(nproc) mem=$(free -g | awk '/Mem:/{print $2}')GiB kernel=$(uname -r) cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
