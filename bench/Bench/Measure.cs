@@ -93,6 +93,16 @@ public sealed class Admin(string connectionString) : IAsyncDisposable
 
     public Task CheckpointAsync() => ExecuteAsync("CHECKPOINT");
 
+    /// <summary>
+    /// Vacuums and analyses the database, then checkpoints: done before the read workloads, so an autovacuum that the
+    /// writes just triggered does not start in the middle of one system's reads and not the other's (2 cores).
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        await ExecuteAsync("VACUUM (ANALYZE)");
+        await CheckpointAsync();
+    }
+
     public Task<string> WalLsnAsync() => ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
 
     public async Task<double> WalSinceAsync(string lsn) =>

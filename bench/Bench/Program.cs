@@ -67,7 +67,7 @@ async Task RunAsync()
         await w.AppendBatchesAsync("W3", "w3", $"append {sizes.W3Batch} events/call to a new stream, 1 client", sizes.W3Calls, (long)sizes.W3Calls * sizes.W3Batch);
     else if (Has("W5"))
         await w.SeedAsync("w3", sizes.W3Calls, sizes.W3Batch);
-    await admin.CheckpointAsync();
+    await admin.SettleAsync();
     if (Has("W4"))
         await w.ReadStreamsAsync();
     if (Has("W5"))
