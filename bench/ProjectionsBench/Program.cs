@@ -20,7 +20,7 @@ int Option(string name, int fallback) =>
 var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
     ?? "Host=127.0.0.1;Port=55436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
 var Schema = Environment.GetEnvironmentVariable("PBENCH_SCHEMA") ?? "pbench";
-var cpu = new CpuMeter(Environment.GetEnvironmentVariable("PBENCH_PGDATA") ?? "/work/main/.local/pbench/pg");
+var cpu = new CpuMeter(Environment.GetEnvironmentVariable("PBENCH_PGDATA") ?? Path.GetFullPath(".local/pbench/pg")); // run.sh runs from the repository root
 string Cpu((double Client, double Server) from, long events)
 {
     var (client, server) = cpu.Read();

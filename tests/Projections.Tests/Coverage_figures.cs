@@ -103,6 +103,34 @@ public sealed class Coverage_figures : IAsyncLifetime
     }
 
     [Fact]
+    public async Task year_to_date_flows_restart_with_the_year_and_a_late_visit_stays_in_its_own_year()
+    {
+        await _w.RequestTransferAsync("m1", ChengguanBranch, OutflowActor(BranchA), On(2025, 2, 5));
+        await _w.AcceptTransferAsync("m1", ChengguanBranch, On(2025, 2, 8));
+        await _w.CareVisitAsync("m3", OutflowActor(BranchB), On(2025, 2, 10));
+        await _w.CatchUpAsync();
+        var march = (await _coverage.GetAsync(City))!;
+        (march.CareVisitsOutflowYearToDate, march.CareVisitsInflowYearToDate).ShouldBe((2L, 1L)); // m1 (Jan), m3 (Feb); m2
+        march.All.TransferredYearToDate.ShouldBe(1);
+
+        await _w.CareVisitAsync("m4", InflowActor(LianhuBranch), On(2026, 1, 10)); // closes February to December
+        // Recorded in January 2026, dated in December 2025.
+        await _w.DoAsync(new Domain.Members.RecordCareVisit(Guid.NewGuid(), OutflowActor(BranchB), On(2026, 1, 12), "m5",
+            Domain.Members.CareVisitKind.FestivalVisit, null, On(2025, 12, 20)));
+        await _w.CatchUpAsync();
+
+        var january = (await new CoverageQuery(_w.DataSource, _w.Catalog, new FixedClock(On(2026, 1, 20))).GetAsync(City))!;
+        (january.CareVisitsOutflowYearToDate, january.CareVisitsInflowYearToDate).ShouldBe((0L, 1L));
+        january.All.TransferredYearToDate.ShouldBe(0);
+        var december = (await _coverage.GetAsync(City, "2025-12"))!;
+        december.Frozen.ShouldBeTrue();
+        (december.CareVisitsOutflowYearToDate, december.CareVisitsInflowYearToDate).ShouldBe((2L, 1L)); // without the late visit
+        december.All.TransferredYearToDate.ShouldBe(1);
+        (await _w.ScalarAsync<long>($"SELECT sum(care_outflow)::bigint FROM {_w.Catalog.SchemaOf(ProjectionNames.Coverage)}.ytd WHERE year = 2025 AND org_id = '{BranchB}' AND scope = 'out'"))
+            .ShouldBe(2, "m3's February visit and m5's late one, on their outflow branch");
+    }
+
+    [Fact]
     public async Task a_month_before_any_event_is_empty_and_an_unknown_org_has_no_figures()
     {
         await _w.CatchUpAsync();

@@ -27,22 +27,27 @@ public sealed class Definition_versions : IAsyncLifetime
     {
         var roster = _w.Catalog.SchemaOf(ProjectionNames.Roster);
         var bilateral = _w.Catalog.SchemaOf(ProjectionNames.Bilateral);
+        var coverage = _w.Catalog.SchemaOf(ProjectionNames.Coverage);
         var rows = await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster");
         rows.ShouldBeGreaterThan(0);
-        // What version 1 left behind: no path columns in the roster, a copy of the members in the bilateral view.
+        // What version 1 left behind: no path columns in the roster, a copy of the members in the bilateral view, no
+        // year-to-date table in the coverage figures.
         await _w.ExecuteAsync($"""
             ALTER TABLE {roster}.roster DROP COLUMN outflow_path, DROP COLUMN inflow_path;
             CREATE TABLE {bilateral}.members (member_id text PRIMARY KEY);
-            UPDATE {_w.Schema}.projections SET definition_version = NULL WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}');
+            DROP TABLE {coverage}.ytd;
+            UPDATE {_w.Schema}.projections SET definition_version = NULL
+             WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}', '{ProjectionNames.Coverage}');
             """);
         var notes = new List<string>();
 
         await _w.Catalog.EnsureCreatedAsync(_w.Store, log: notes.Add);
 
-        notes.Count(n => n.Contains("older definition", StringComparison.Ordinal)).ShouldBe(2, string.Join("\n", notes));
+        notes.Count(n => n.Contains("older definition", StringComparison.Ordinal)).ShouldBe(3, string.Join("\n", notes));
         (await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster WHERE outflow_path LIKE '/%/'")).ShouldBe(rows);
         (await _w.ScalarAsync<long>($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{bilateral}' AND table_name = 'members'")).ShouldBe(0);
-        (await _w.ScalarAsync<int>($"SELECT min(definition_version) FROM {_w.Schema}.projections WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}')")).ShouldBe(2);
+        (await _w.ScalarAsync<int>($"SELECT min(definition_version) FROM {_w.Schema}.projections WHERE name IN ('{ProjectionNames.Roster}', '{ProjectionNames.Bilateral}', '{ProjectionNames.Coverage}')")).ShouldBe(2);
+        (await _w.ScalarAsync<long>($"SELECT sum(care_outflow + care_inflow)::bigint FROM {coverage}.ytd WHERE year = 2025 AND scope = 'out'")).ShouldBe(2, "January's two care visits");
 
         await _w.RegisterAsync("after-upgrade", BranchA, "620102", On(2025, 2, 3));
         (await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}.roster")).ShouldBe(rows + 1, "the inline roster takes the next append");

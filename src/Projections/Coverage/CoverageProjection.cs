@@ -14,7 +14,9 @@ namespace CoManagement.Projections.Coverage;
 /// <item><c>counters</c>: per organisation the member is directly attached to (outflow org, scope <c>out</c>; place
 /// reported at, scope <c>in</c>) and in/out of province: open episodes, reported, placed, lost, transferring, and the
 /// windowed ones (organisational life in the last 90 days, effective = placed and active, contact in the last 30 days)
-/// judged at the projection's clock. <c>flows</c>: care visits by side and completed transfers per business month.
+/// judged at the projection's clock. <c>flows</c>: care visits by side and completed transfers per business month,
+/// and <c>ytd</c> the same per business year: no flow is dated after the clock, so the year's row is the year to date
+/// of the open month, and the live figures and the month close read 1 row per organisation instead of up to 12.
 /// <c>cells</c>: open episodes per (outflow region, inflow region).</item>
 /// <item>The clock is the latest business time applied. As it moves, episodes whose last activity/contact falls out of
 /// the window are subtracted (one indexed range per batch), so no per-day histograms are needed.</item>
@@ -68,6 +70,9 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
 
     public override string Name => ProjectionNames.Coverage;
 
+    /// <summary>2: the <c>ytd</c> table.</summary>
+    public override int Version => 2;
+
     public override Task CreateAsync(NpgsqlConnection connection, string s, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(s) + $"""
             CREATE TABLE {s}.episodes (
@@ -118,6 +123,15 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
                 care_inflow bigint NOT NULL,
                 transferred bigint NOT NULL,
                 PRIMARY KEY (org_id, scope, in_province, month));
+            CREATE TABLE {s}.ytd (
+                org_id text NOT NULL,
+                scope text NOT NULL,
+                in_province boolean NOT NULL,
+                year int NOT NULL,
+                care_outflow bigint NOT NULL,
+                care_inflow bigint NOT NULL,
+                transferred bigint NOT NULL,
+                PRIMARY KEY (year, org_id, scope, in_province));
             CREATE TABLE {s}.cells (
                 from_region text NOT NULL,
                 to_region text NOT NULL,
@@ -257,12 +271,12 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
                           FROM {s}.counters
                         UNION ALL
                         SELECT org_id, scope, in_province, 0, 0, 0, 0, 0, 0, 0, 0, transferred, care_outflow, care_inflow
-                          FROM {s}.flows WHERE month BETWEEN $2 AND $1) x
+                          FROM {s}.ytd WHERE year = $2) x
                   JOIN {s}.orgs o ON o.id = x.org_id
                  CROSS JOIN LATERAL unnest(o.ancestors) AS a(org_id)
                  GROUP BY a.org_id, x.scope, x.in_province
                 HAVING sum(x.n) <> 0 OR sum(x.transferred) <> 0 OR sum(x.care_outflow) <> 0 OR sum(x.care_inflow) <> 0
-                """, [m, new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(month.Year, 1, 1) }]),
+                """, [m, month.Year]),
                 ($"INSERT INTO {s}.monthly_cells SELECT $1, from_region, to_region, n FROM {s}.cells WHERE n <> 0",
                     [new NpgsqlParameter<DateOnly> { TypedValue = month }]),
                 ($"INSERT INTO {s}.months VALUES ($1, $2, $3)", [new NpgsqlParameter<DateOnly> { TypedValue = month }, closingPosition, Clock!.Value]))

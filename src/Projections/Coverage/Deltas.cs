@@ -88,11 +88,20 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         {
             var flows = _flows.ToList();
             await Db.ExecuteAsync(c, $"""
-                INSERT INTO {s}.flows AS f
-                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[])
-                ON CONFLICT (org_id, scope, in_province, month) DO UPDATE
-                   SET care_outflow = f.care_outflow + excluded.care_outflow, care_inflow = f.care_inflow + excluded.care_inflow,
-                       transferred = f.transferred + excluded.transferred
+                WITH d AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[])
+                        AS d(org_id, scope, in_province, month, care_outflow, care_inflow, transferred)),
+                monthly AS (
+                    INSERT INTO {s}.flows AS f SELECT * FROM d
+                    ON CONFLICT (org_id, scope, in_province, month) DO UPDATE
+                       SET care_outflow = f.care_outflow + excluded.care_outflow, care_inflow = f.care_inflow + excluded.care_inflow,
+                           transferred = f.transferred + excluded.transferred)
+                INSERT INTO {s}.ytd AS y
+                SELECT org_id, scope, in_province, extract(year FROM month)::int, sum(care_outflow), sum(care_inflow), sum(transferred)
+                  FROM d GROUP BY 1, 2, 3, 4
+                ON CONFLICT (year, org_id, scope, in_province) DO UPDATE
+                   SET care_outflow = y.care_outflow + excluded.care_outflow, care_inflow = y.care_inflow + excluded.care_inflow,
+                       transferred = y.transferred + excluded.transferred
                 """, ct, flows.Select(kv => kv.Key.Org).ToArray(), flows.Select(kv => kv.Key.Scope).ToArray(),
                 flows.Select(kv => kv.Key.InProvince).ToArray(), flows.Select(kv => kv.Key.Month).ToArray(),
                 flows.Select(kv => kv.Value[0]).ToArray(), flows.Select(kv => kv.Value[1]).ToArray(), flows.Select(kv => kv.Value[2]).ToArray()).ConfigureAwait(false);

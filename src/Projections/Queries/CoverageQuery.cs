@@ -152,14 +152,14 @@ public sealed class CoverageQuery(NpgsqlDataSource dataSource, ProjectionCatalog
 
     /// <summary>
     /// The subtree's leaf counters, less the windowed flags that lapsed between the projection's clock and
-    /// <paramref name="at"/>, plus the year's flows to <paramref name="at"/>: three statements, one round trip.
+    /// <paramref name="at"/>, plus the year's flows: three statements, one round trip. The year's row is its year to
+    /// date at <paramref name="at"/>, which is never before the clock, and no flow is dated after the clock.
     /// </summary>
     private async Task<Dictionary<(string, bool), long[]>> ReadLiveAsync(string orgId, DateTimeOffset at, DateTimeOffset? clock, CancellationToken ct)
     {
         var settings = catalog.Settings;
         var from = clock ?? at;
         var sub = $"SELECT id FROM {S}.orgs WHERE ancestors @> ARRAY[$1]";
-        var month = Months.Of(at);
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Command($"""
             SELECT scope, in_province, sum(n), sum(reported), sum(placed), sum(active), sum(effective), sum(contacted),
@@ -180,8 +180,8 @@ public sealed class CoverageQuery(NpgsqlDataSource dataSource, ProjectionCatalog
             """, orgId, from - settings.Idle, at - settings.Idle, from - settings.ContactOverdue, at - settings.ContactOverdue));
         batch.BatchCommands.Add(Command($"""
             SELECT scope, in_province, 0, 0, 0, 0, 0, 0, 0, 0, sum(transferred), sum(care_outflow), sum(care_inflow)
-              FROM {S}.flows WHERE org_id IN ({sub}) AND month BETWEEN $2 AND $3 GROUP BY scope, in_province
-            """, orgId, new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(month.Year, 1, 1) }, new NpgsqlParameter<DateOnly> { TypedValue = month }));
+              FROM {S}.ytd WHERE org_id IN ({sub}) AND year = $2 GROUP BY scope, in_province
+            """, orgId, Months.Of(at).Year));
 
         var sums = new Dictionary<(string, bool), long[]>();
         await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
