@@ -10,6 +10,7 @@ namespace CoManagement.Bench;
 public sealed class OursTarget(string connectionString, string name = "ours", bool withCommandIds = false, string schema = "event_store") : ITarget
 {
     private readonly NpgsqlDataSource _dataSource = PostgresEventStore.CreateDataSource(connectionString);
+    private readonly NpgsqlDataSource _feedDataSource = PostgresEventStore.CreateDataSource(connectionString);
 
     public string Name => name;
 
@@ -22,13 +23,17 @@ public sealed class OursTarget(string connectionString, string name = "ours", bo
 
     public async Task CreateSchemaAsync()
     {
-        Store = new PostgresEventStore(_dataSource, new EventStoreOptions { Schema = schema });
+        Store = new PostgresEventStore(_dataSource, new EventStoreOptions { Schema = schema, FeedDataSource = _feedDataSource });
         await Store.MigrateAsync();
     }
 
     public Task<ISession> OpenSessionAsync() => Task.FromResult<ISession>(new Session(Store, withCommandIds));
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _feedDataSource.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
     private sealed class Session(PostgresEventStore store, bool withCommandIds) : ISession
     {

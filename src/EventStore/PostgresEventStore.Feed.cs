@@ -33,7 +33,7 @@ public sealed partial class PostgresEventStore
             return new FeedPage([], after, head);
 
         // This statement's snapshot is taken after the head was computed, which is what makes the head safe.
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var connection = await _feedDataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(Sql.ReadFeed, connection);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head });

@@ -10,6 +10,7 @@ namespace CoManagement.EventStore;
 public sealed partial class PostgresEventStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _feedDataSource;
     private readonly StoreNames _names;
     private readonly IReadOnlyList<IAppendListener> _listeners;
     private readonly int _maxEventsPerAppend;
@@ -18,6 +19,7 @@ public sealed partial class PostgresEventStore
     {
         options ??= new EventStoreOptions();
         _dataSource = dataSource;
+        _feedDataSource = options.FeedDataSource ?? dataSource;
         _names = new StoreNames(options.Schema);
         _listeners = [.. options.AppendListeners];
         _maxEventsPerAppend = options.MaxEventsPerAppend;

@@ -9,6 +9,8 @@ namespace CoManagement.Host;
 /// <summary>The store, the registry and the command handler: what every entry point (bus, HTTP, CLI) shares.</summary>
 public static class CoreServices
 {
+    private const string FeedPool = "feed";
+
     public static IServiceCollection AddCoManagementCore(this IServiceCollection services, HostSettings settings)
     {
         if (string.IsNullOrWhiteSpace(settings.ConnectionString))
@@ -17,6 +19,14 @@ public static class CoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DomainSettings.Default);
         services.AddSingleton(_ => PostgresEventStore.CreateDataSource(settings.ConnectionString));
+        // The feed's readers (the projection runners) get a pool of their own (EventStoreOptions.FeedDataSource), named
+        // "<application or schema> feed" in pg_stat_activity.
+        services.AddKeyedSingleton(FeedPool, (_, _) =>
+        {
+            var feed = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+            feed.ApplicationName = $"{feed.ApplicationName ?? settings.Schema} feed";
+            return PostgresEventStore.CreateDataSource(feed.ConnectionString);
+        });
         var registry = DomainRegistry.Create();
         services.AddSingleton(registry);
         // The read models; the inline ones (organisations, roster) are written in the append transaction.
@@ -26,7 +36,7 @@ public static class CoreServices
             services.AddSingleton(listener);
         services.AddSingleton(sp =>
         {
-            var options = new EventStoreOptions { Schema = settings.Schema };
+            var options = new EventStoreOptions { Schema = settings.Schema, FeedDataSource = sp.GetRequiredKeyedService<NpgsqlDataSource>(FeedPool) };
             foreach (var listener in sp.GetServices<IAppendListener>())
                 options.AppendListeners.Add(listener);
             return new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), options);

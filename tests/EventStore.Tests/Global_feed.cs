@@ -144,6 +144,24 @@ public sealed class Global_feed(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task feed_reads_take_their_connections_from_the_feed_data_source_when_one_is_given()
+    {
+        var start = await Store.RefreshHeadAsync();
+        await Store.AppendAsync(NewStream("pool"), ExpectedVersion.NoStream, Events(3));
+        var name = "feed-" + Guid.NewGuid().ToString("N")[..12];
+        await using var feedPool = NpgsqlDataSource.Create(StoreFixture.ConnectionString + $";Application Name={name}");
+        var store = new PostgresEventStore(db.DataSource, new EventStoreOptions { Schema = db.Schema, FeedDataSource = feedPool });
+
+        var viaFeedPool = await store.ReadFeedAsync(start, 100);
+        var viaSharedPool = await Store.ReadFeedAsync(start, 100);
+
+        viaFeedPool.Events.Select(e => e.Position).ShouldBe(viaSharedPool.Events.Select(e => e.Position));
+        viaFeedPool.Events.Count.ShouldBe(3);
+        // The feed pool keeps its (now idle) connection open; the shared pool never opened one under that name.
+        (await db.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}'")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task pages_follow_on_without_gaps_or_repeats()
     {
         var start = await Store.RefreshHeadAsync();
