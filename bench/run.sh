@@ -96,6 +96,7 @@ if [ "$PAIRED" = 1 ] && [ -z "$ONLY" ]; then
 fi
 
 peers_csv=$(ls "$peers_dir"/results-*.csv 2>/dev/null | sort | tail -n 1 || true)
-bench report --in "$out.jsonl" --out-prefix "$out" --env "$out.env.txt" ${peers_csv:+--peers "$peers_csv"}
+just_ran=(); [ "$WITH_PEERS" = 1 ] && just_ran=(--peers-just-ran)
+bench report --in "$out.jsonl" --out-prefix "$out" --env "$out.env.txt" ${peers_csv:+--peers "$peers_csv"} "${just_ran[@]}"
 rm -f "$out.env.txt"
 echo "wrote $out.md, $out.csv, $out.json"

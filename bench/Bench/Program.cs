@@ -23,7 +23,8 @@ switch (args.FirstOrDefault())
         await PairedAsync();
         return 0;
     case "report":
-        Report.Write(Opt("in"), Opt("out-prefix"), options.GetValueOrDefault("env"), options.GetValueOrDefault("peers"));
+        Report.Write(Opt("in"), Opt("out-prefix"), options.GetValueOrDefault("env"), options.GetValueOrDefault("peers"),
+            peersRanJustBefore: options.ContainsKey("peers-just-ran"));
         return 0;
     default:
         Console.Error.WriteLine("usage: bench run --system plain|ours --round N [--scale F] [--only W1,W2] [--out F.jsonl] | bench paired [--scale F] | bench report --in F.jsonl --out-prefix P");

@@ -31,7 +31,7 @@ public static class Report
         ("W3BULK20", "W3", "W3 via `BulkImportAsync`, 20 streams × 100 events (2,000) per call"),
     ];
 
-    public static void Write(string jsonlPath, string outPrefix, string? envPath, string? peersCsv)
+    public static void Write(string jsonlPath, string outPrefix, string? envPath, string? peersCsv, bool peersRanJustBefore)
     {
         var rows = File.ReadAllLines(jsonlPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Row>(l, ResultJson.Line)!).ToList();
         var medians = rows.GroupBy(r => (r.System, r.Workload, r.Variant)).Select(Median).ToList();
@@ -39,7 +39,7 @@ public static class Report
         var environment = envPath is not null && File.Exists(envPath) ? File.ReadAllText(envPath).Trim() : "";
         var date = rows.Count > 0 ? rows[0].Date[..10] : DateTime.UtcNow.ToString("yyyy-MM-dd", Inv);
 
-        var md = Markdown(date, environment, rows, medians, peers, peersCsv);
+        var md = Markdown(date, environment, rows, medians, peers, peersCsv, peersRanJustBefore);
         File.WriteAllText(outPrefix + ".md", md);
         File.WriteAllText(outPrefix + ".json", JsonSerializer.Serialize(new ReportFile(date, environment, rows, medians), new JsonSerializerOptions(ResultJson.Line) { WriteIndented = true }));
         File.WriteAllText(outPrefix + ".csv", Csv([.. rows, .. medians]));
@@ -64,7 +64,8 @@ public static class Report
         };
     }
 
-    private static string Markdown(string date, string environment, List<Row> rows, List<Row> medians, Dictionary<(string, string), PeerRow> peers, string? peersCsv)
+    private static string Markdown(string date, string environment, List<Row> rows, List<Row> medians, Dictionary<(string, string), PeerRow> peers, string? peersCsv,
+        bool peersRanJustBefore)
     {
         Row? Get(string system, string workload) => medians.FirstOrDefault(r => r.System == system && r.Workload == workload);
         var rounds = rows.Select(r => r.Round).Where(r => r != "paired").Distinct().Count();
@@ -72,13 +73,13 @@ public static class Report
         sb.AppendLine(Inv, $"# Event store benchmark — {date}");
         sb.AppendLine();
         sb.AppendLine(Inv, $"Median of {rounds} interleaved round(s) (plain → ours per round). Latency per call in the C# client, ms. plain = the peers' bare `raw.events` table with Npgsql prepared statements (the physical limit); ours = `PostgresEventStore`.");
-        // A peers file of the same day comes from `run.sh --with-peers`: their benchmark, run on this machine just before ours.
+        // `run.sh --with-peers` runs their benchmark on this machine just before ours; otherwise the file is an earlier run.
         var sameDay = peersCsv is not null && Path.GetFileName(peersCsv).Contains(date, StringComparison.Ordinal);
-        var peersOf = sameDay ? "peers (same run, own cluster)" : "peers (their run, same machine kind)";
+        var peersOf = peersRanJustBefore ? "peers (same run, own cluster)" : sameDay ? "peers (earlier run today, this machine)" : "peers (their run, same machine kind)";
         if (peers.Count > 0)
-            sb.AppendLine(sameDay
+            sb.AppendLine(peersRanJustBefore
                 ? string.Create(Inv, $"Peers columns: medians of their own benchmark (`{Path.GetFileName(peersCsv)}`, node clients, their own private cluster with the same settings), run on this machine just before ours (`run.sh --with-peers`).")
-                : string.Create(Inv, $"Peers columns: their published medians (`{Path.GetFileName(peersCsv)}`, node clients, their run on the same machine kind — not this run)."));
+                : string.Create(Inv, $"Peers columns: medians of their own benchmark (`{Path.GetFileName(peersCsv)}`, node clients), from {(sameDay ? "an earlier run on this machine today" : "their run on the same machine kind")} — not this run."));
         sb.AppendLine();
         if (environment.Length > 0)
             sb.AppendLine("```").AppendLine(environment).AppendLine("```").AppendLine();
