@@ -28,10 +28,12 @@ string Cpu((double Client, double Server) from, long events)
     return $"cpu: client {c:F1}s + server {s:F1}s → {events / (c + s),9:N0} events per cpu-second";
 }
 
-await using var dataSource = NpgsqlDataSource.Create(connectionString);
+// As the Host builds them: the store's data source, and a pool of its own for the feed's readers.
+await using var dataSource = PostgresEventStore.CreateDataSource(connectionString);
+await using var feedDataSource = PostgresEventStore.CreateDataSource(connectionString);
 var registry = DomainRegistry.Create();
 var catalog = new ProjectionCatalog(Schema, registry);
-var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = Schema });
+var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = Schema, FeedDataSource = feedDataSource });
 void Log(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 
 if (phase is "load" or "all")
@@ -212,11 +214,13 @@ if (phase is "query" or "all")
 {
     var iterations = Option("--iterations", 300);
     var clock = new FixedClock(new DateTimeOffset(2025, 12, 31, 0, 0, 0, TimeSpan.FromHours(8)));
-    var roster = new RosterQuery(dataSource, catalog, clock);
-    var coverage = new CoverageQuery(dataSource, catalog, clock);
-    var agreements = new AgreementQuery(dataSource, catalog, clock);
-    var risks = new RiskQuery(dataSource, catalog, clock);
-    var flows = new FlowMatrixQuery(dataSource, catalog, clock);
+    // As the Host reads the projections: through QueryDataSource (no automatic preparation, no generic plans).
+    await using var reads = QueryDataSource.Create(connectionString);
+    var roster = new RosterQuery(reads, catalog, clock);
+    var coverage = new CoverageQuery(reads, catalog, clock);
+    var agreements = new AgreementQuery(reads, catalog, clock);
+    var risks = new RiskQuery(reads, catalog, clock);
+    var flows = new FlowMatrixQuery(reads, catalog, clock);
     var random = new Random(1);
     var members = await Scalar<long>($"SELECT count(*) FROM {catalog.SchemaOf(ProjectionNames.Roster)}.roster");
     Log($"query latency over {members:N0} members, {iterations} iterations each (ms)");

@@ -2,6 +2,7 @@ using CoManagement.Application;
 using CoManagement.Domain.Common;
 using CoManagement.EventStore;
 using CoManagement.Projections;
+using CoManagement.Projections.Queries;
 using Npgsql;
 
 namespace CoManagement.Host;
@@ -10,6 +11,9 @@ namespace CoManagement.Host;
 public static class CoreServices
 {
     private const string FeedPool = "feed";
+
+    /// <summary>The key of the data source the read models' queries use (<see cref="QueryDataSource"/>).</summary>
+    public const string ReadsPool = "reads";
 
     public static IServiceCollection AddCoManagementCore(this IServiceCollection services, HostSettings settings)
     {
@@ -27,6 +31,9 @@ public static class CoreServices
             feed.ApplicationName = $"{feed.ApplicationName ?? settings.Schema} feed";
             return PostgresEventStore.CreateDataSource(feed.ConnectionString);
         });
+        // The analysts' queries plan with their actual values, on a pool named "<application or schema> reads".
+        services.AddKeyedSingleton(ReadsPool, (_, _) => QueryDataSource.Create(settings.ConnectionString,
+            $"{new NpgsqlConnectionStringBuilder(settings.ConnectionString).ApplicationName ?? settings.Schema} reads"));
         var registry = DomainRegistry.Create();
         services.AddSingleton(registry);
         // The read models; the inline ones (organisations, roster) are written in the append transaction.

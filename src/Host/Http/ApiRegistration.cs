@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using Npgsql;
 
 namespace CoManagement.Host.Http;
 
@@ -59,11 +60,14 @@ public static class ApiRegistration
 
         services.AddScoped<OrgScope>();
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<RosterQuery>();
-        services.AddSingleton<CoverageQuery>();
-        services.AddSingleton<RiskQuery>();
-        services.AddSingleton<FlowMatrixQuery>();
-        services.AddSingleton<AgreementQuery>();
+        // The read models' queries go through their own data source (no automatic preparation: see QueryDataSource).
+        static T Query<T>(IServiceProvider sp) =>
+            ActivatorUtilities.CreateInstance<T>(sp, sp.GetRequiredKeyedService<NpgsqlDataSource>(CoreServices.ReadsPool));
+        services.AddSingleton(Query<RosterQuery>);
+        services.AddSingleton(Query<CoverageQuery>);
+        services.AddSingleton(Query<RiskQuery>);
+        services.AddSingleton(Query<FlowMatrixQuery>);
+        services.AddSingleton(Query<AgreementQuery>);
 
         var thresholds = builder.Configuration.GetSection("Health").Get<HealthThresholds>() ?? new HealthThresholds();
         var timeout = TimeSpan.FromSeconds(thresholds.CheckTimeoutSeconds);
