@@ -23,17 +23,12 @@ public static class CoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DomainSettings.Default);
         services.AddSingleton(_ => PostgresEventStore.CreateDataSource(settings.ConnectionString));
-        // The feed's readers (the projection runners) get a pool of their own (EventStoreOptions.FeedDataSource), named
-        // "<application or schema> feed" in pg_stat_activity.
-        services.AddKeyedSingleton(FeedPool, (_, _) =>
-        {
-            var feed = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-            feed.ApplicationName = $"{feed.ApplicationName ?? settings.Schema} feed";
-            return PostgresEventStore.CreateDataSource(feed.ConnectionString);
-        });
-        // The analysts' queries plan with their actual values, on a pool named "<application or schema> reads".
-        services.AddKeyedSingleton(ReadsPool, (_, _) => QueryDataSource.Create(settings.ConnectionString,
-            $"{new NpgsqlConnectionStringBuilder(settings.ConnectionString).ApplicationName ?? settings.Schema} reads"));
+        // Two more pools, named "<application or schema> <pool>" in pg_stat_activity: the feed's readers (the projection
+        // runners, EventStoreOptions.FeedDataSource), and the analysts' queries, which plan with their actual values.
+        var applicationName = new NpgsqlConnectionStringBuilder(settings.ConnectionString).ApplicationName ?? settings.Schema;
+        services.AddKeyedSingleton(FeedPool, (_, _) => PostgresEventStore.CreateDataSource(
+            new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = $"{applicationName} {FeedPool}" }.ConnectionString));
+        services.AddKeyedSingleton(ReadsPool, (_, _) => QueryDataSource.Create(settings.ConnectionString, $"{applicationName} {ReadsPool}"));
         var registry = DomainRegistry.Create();
         services.AddSingleton(registry);
         // The read models; the inline ones (organisations, roster) are written in the append transaction.
