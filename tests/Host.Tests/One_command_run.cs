@@ -50,7 +50,16 @@ public sealed partial class One_command_run
         run.BeginErrorReadLine();
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromMinutes(5), ct);
+            try
+            {
+                await ready.Task.WaitAsync(TimeSpan.FromMinutes(5), ct);
+            }
+            catch (TimeoutException e)
+            {
+                // What the script printed is the only clue a CI log gets.
+                lock (output)
+                    throw new TimeoutException($"./run.sh did not get ready within 5 minutes; it printed:\n{output}", e);
+            }
             string text;
             lock (output)
                 text = output.ToString();
