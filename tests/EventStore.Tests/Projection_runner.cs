@@ -35,6 +35,78 @@ internal sealed class CountingProjection : IProjection
     }
 }
 
+/// <summary>
+/// Counts events per stream like <see cref="CountingProjection"/>, but a rebuild's session holds the counts in memory
+/// and writes them only when flushed. <see cref="OnApply"/> runs before each batch a session applies, with the session's count of batches.
+/// </summary>
+internal sealed class HoldingCountingProjection : IProjection
+{
+    private readonly CountingProjection _live = new();
+
+    public int SessionsOpened { get; private set; }
+
+    public int Flushes { get; private set; }
+
+    public Func<int, Task>? OnApply { get; set; }
+
+    public string Name => _live.Name;
+
+    public Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => _live.CreateAsync(connection, schema, ct);
+
+    public Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
+        _live.ApplyAsync(connection, schema, events, ct);
+
+    public IRebuildSession OpenRebuildSession(string schema)
+    {
+        SessionsOpened++;
+        return new Session(this, schema);
+    }
+
+    private sealed class Session(HoldingCountingProjection owner, string schema) : IRebuildSession
+    {
+        private Dictionary<string, (int N, long Last)>? _counts;
+        private readonly HashSet<string> _changed = [];
+        private int _batches;
+
+        public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
+        {
+            _batches++;
+            if (owner.OnApply is { } hook)
+                await hook(_batches);
+            if (_counts is null)
+            {
+                _counts = [];
+                await using var cmd = new NpgsqlCommand($"SELECT stream_id, n, last_position FROM {schema}.counts", connection);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    _counts[reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt64(2));
+            }
+            foreach (var e in events)
+            {
+                _counts[e.StreamId] = (_counts.GetValueOrDefault(e.StreamId).N + 1, e.Position);
+                _changed.Add(e.StreamId);
+            }
+        }
+
+        public async Task FlushAsync(NpgsqlConnection connection, CancellationToken ct)
+        {
+            owner.Flushes++;
+            foreach (var stream in _changed)
+            {
+                await using var cmd = new NpgsqlCommand($"""
+                    INSERT INTO {schema}.counts VALUES ($1, $2, $3)
+                    ON CONFLICT (stream_id) DO UPDATE SET n = excluded.n, last_position = excluded.last_position
+                    """, connection);
+                cmd.Parameters.Add(new() { Value = stream });
+                cmd.Parameters.Add(new() { Value = _counts![stream].N });
+                cmd.Parameters.Add(new() { Value = _counts[stream].Last });
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            _changed.Clear();
+        }
+    }
+}
+
 public sealed class Projection_runner : IAsyncLifetime
 {
     private readonly StoreFixture _db = new();
@@ -49,7 +121,10 @@ public sealed class Projection_runner : IAsyncLifetime
     }
 
     private ProjectionRunner Runner(CountingProjection? projection = null, string? owner = null) =>
-        new(Store, projection ?? new CountingProjection(), new ProjectionRunnerOptions { Owner = owner ?? "runner-" + Guid.NewGuid().ToString("N")[..8], BatchSize = 50 });
+        new(Store, projection ?? new CountingProjection(), new ProjectionRunnerOptions
+        {
+            Owner = owner ?? "runner-" + Guid.NewGuid().ToString("N")[..8], BatchSize = 50, RebuildChunkEvents = 50,
+        });
 
     private async Task<SortedDictionary<string, int>> CountsAsync(string schema)
     {
@@ -171,6 +246,88 @@ public sealed class Projection_runner : IAsyncLifetime
         status.Rebuilding.ShouldBeFalse();
         status.LagPositions.ShouldBe(0);
         (await CountsAsync(restarted.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+    }
+
+    [Fact]
+    public async Task a_rebuild_commits_in_chunks_keeps_its_session_between_them_and_a_failed_chunk_leaves_nothing_behind()
+    {
+        await RandomRunAsync(seed: 11, appends: 120);
+        var projection = new HoldingCountingProjection();
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "chunks", BatchSize = 20, RebuildChunkEvents = 60 });
+        await runner.EnsureCreatedAsync();
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await DrainAsync(runner);
+        await runner.StartRebuildAsync();
+
+        (await runner.RunRebuildBatchAsync()).ShouldBe(60, "three batches of 20 in one chunk");
+        (await runner.RunRebuildBatchAsync()).ShouldBe(60);
+        var committed = (await runner.GetStatusAsync()).RebuildPosition;
+        (projection.SessionsOpened, projection.Flushes).ShouldBe((1, 2), "one session, kept from the first chunk to the second");
+        (await CountsAsync(runner.ShadowSchema)).Values.Sum().ShouldBe(120);
+
+        // The third chunk dies after two of its batches were applied in memory: nothing of it is stored, and the
+        // session that applied them is dropped, so the next one starts from what the second chunk stored.
+        projection.OnApply = batch => batch == 8 ? throw new IOException("the process died mid-chunk") : Task.CompletedTask;
+        await Should.ThrowAsync<IOException>(() => runner.RunRebuildBatchAsync());
+        (await runner.GetStatusAsync()).RebuildPosition.ShouldBe(committed);
+        (await CountsAsync(runner.ShadowSchema)).Values.Sum().ShouldBe(120);
+
+        projection.OnApply = null;
+        await runner.RebuildAsync();
+        projection.SessionsOpened.ShouldBe(2);
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+    }
+
+    [Fact]
+    public async Task a_session_is_not_reused_after_another_runner_moved_the_rebuild_on()
+    {
+        await RandomRunAsync(seed: 12, appends: 80);
+        var projection = new HoldingCountingProjection();
+        ProjectionRunner Make(string owner) =>
+            new(Store, projection, new ProjectionRunnerOptions { Owner = owner, BatchSize = 20, RebuildChunkEvents = 40 });
+        var first = Make("first");
+        await first.EnsureCreatedAsync();
+        (await first.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await DrainAsync(first);
+        await first.StartRebuildAsync();
+        await first.RunRebuildBatchAsync();
+
+        // The first runner stalls; the second takes over and moves the rebuild on by a chunk of its own.
+        await _db.ExecuteAsync("UPDATE {schema}.projections SET lease_expires_at = clock_timestamp() - interval '1 second'");
+        var second = Make("second");
+        (await second.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await second.RunRebuildBatchAsync();
+        await second.ReleaseLeaseAsync();
+
+        // Back with the first: its session stands for an older position, so it must start a new one from the tables.
+        (await first.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await first.RebuildAsync();
+        projection.SessionsOpened.ShouldBe(3);
+        (await CountsAsync(first.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+    }
+
+    [Fact]
+    public async Task a_chunk_longer_than_the_lease_keeps_the_lease_renewed()
+    {
+        await RandomRunAsync(seed: 13, appends: 60);
+        var projection = new HoldingCountingProjection();
+        var lease = TimeSpan.FromMilliseconds(900);
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "slow", BatchSize = 10, LeaseDuration = lease });
+        var rival = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "rival", BatchSize = 10, LeaseDuration = lease });
+        await runner.EnsureCreatedAsync();
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await DrainAsync(runner);
+        await runner.StartRebuildAsync();
+        var rivalGotIt = false;
+        projection.OnApply = async batch =>
+        {
+            await Task.Delay(lease / 3);
+            if (batch == 8)
+                rivalGotIt = await rival.TryAcquireLeaseAsync();
+        };
+        (await runner.RunRebuildBatchAsync()).ShouldBeGreaterThan(80, "one chunk of about 2.4 s, nearly three leases long");
+        rivalGotIt.ShouldBeFalse("the lease was renewed while the chunk ran");
+        (await runner.GetStatusAsync()).Owner.ShouldBe("slow");
     }
 
     [Fact]

@@ -26,14 +26,47 @@ public interface IProjection
     Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct);
 
     /// <summary>
-    /// Creates the indexes only readers need. A live schema gets them right after <see cref="CreateAsync"/>; a rebuild
-    /// creates them once, when the shadow has caught up and before it is swapped in, instead of maintaining them row by
-    /// row all the way from position 0. None by default.
+    /// Creates the indexes a rebuild can do without: those only readers need, and those only live batches need when the
+    /// rebuild's session (<see cref="OpenRebuildSession"/>) keeps what they find in memory. A live schema gets them
+    /// right after <see cref="CreateAsync"/>; a rebuild creates them once, when the shadow has caught up and before it
+    /// is swapped in, instead of maintaining them row by row all the way from position 0. None by default.
     /// </summary>
     Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Applies a batch of events, in position order, to the tables in <paramref name="schema"/>.</summary>
     Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// Opens what a rebuild of <paramref name="schema"/> keeps between its batches (see <see cref="IRebuildSession"/>).
+    /// The default keeps nothing: it applies every batch as it comes.
+    /// </summary>
+    IRebuildSession OpenRebuildSession(string schema) => new BatchByBatchSession(this, schema);
+}
+
+/// <summary>
+/// A rebuild's working state. The runner applies many batches in one transaction (a chunk), then calls
+/// <see cref="FlushAsync"/> and commits it with the rebuild's checkpoint. A session may hold rows in memory instead of
+/// reading and writing them batch by batch — a member touched by fifty batches is then written once per chunk — as
+/// long as the schema reflects every event applied once it has flushed. The runner keeps a session from one chunk to
+/// the next, since after a commit what it holds equals what is stored; it drops it when a chunk fails, and the next
+/// session starts from the stored tables.
+/// </summary>
+public interface IRebuildSession
+{
+    /// <summary>Applies a batch, in position order, inside the chunk's transaction on <paramref name="connection"/>.</summary>
+    Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct);
+
+    /// <summary>Writes whatever the session holds back, so the tables reflect every event applied so far.</summary>
+    Task FlushAsync(NpgsqlConnection connection, CancellationToken ct);
+}
+
+/// <summary>The default session: each batch applied at once, nothing held.</summary>
+public sealed class BatchByBatchSession(IProjection projection, string schema) : IRebuildSession
+{
+    public Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
+        projection.ApplyAsync(connection, schema, events, ct);
+
+    public Task FlushAsync(NpgsqlConnection connection, CancellationToken ct) => Task.CompletedTask;
 }
 
 public sealed record ProjectionStatus(

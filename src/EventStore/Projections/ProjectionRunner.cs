@@ -11,13 +11,24 @@ public sealed record ProjectionRunnerOptions
     public int BatchSize { get; init; } = 1000;
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan IdleDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// A rebuild applies batches in one transaction (a chunk) until it has applied this many events or run for
+    /// <see cref="RebuildChunkTime"/>, then writes its checkpoint. Fewer, larger chunks let a projection's
+    /// <see cref="IRebuildSession"/> write each row fewer times; a crash loses at most one chunk's work.
+    /// </summary>
+    public int RebuildChunkEvents { get; init; } = int.MaxValue;
+
+    /// <inheritdoc cref="RebuildChunkEvents"/>
+    public TimeSpan RebuildChunkTime { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
 /// Runs one async projection: takes its lease, applies the feed in batches with the checkpoint moved in the same
 /// transaction (a crash never applies an event twice or skips one), rebuilds into a shadow schema and swaps it in when
 /// caught up. Every batch first locks the projection's row and checks the fence token it got with the lease, so a
-/// runner that lost its lease (paused, partitioned) cannot write: its transaction is rolled back.
+/// runner that lost its lease (paused, partitioned) cannot write: its transaction is rolled back. A rebuild commits in
+/// chunks of many batches through the projection's <see cref="IRebuildSession"/>, checking the fence before each commit.
 /// </summary>
 public sealed class ProjectionRunner
 {
@@ -26,6 +37,9 @@ public sealed class ProjectionRunner
     private readonly ProjectionRunnerOptions _options;
     private readonly string _table;
     private long? _fence;
+
+    /// <summary>The rebuild's session and the rebuild position its state stands for (its last committed chunk).</summary>
+    private (IRebuildSession Session, long Position)? _session;
 
     public ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionRunnerOptions? options = null)
     {
@@ -102,9 +116,7 @@ public sealed class ProjectionRunner
         _fence = null;
     }
 
-    /// <summary>Applies the next batch to the live tables; returns how many events it applied (0 when caught up).</summary>
-    public Task<int> RunBatchAsync(CancellationToken ct = default) => RunBatchAsync(rebuild: false, ct);
-
+    
     /// <summary>Starts (or restarts) a rebuild from position 0 into the shadow schema; live tables keep serving.</summary>
     public async Task StartRebuildAsync(CancellationToken ct = default)
     {
@@ -115,26 +127,23 @@ public sealed class ProjectionRunner
         await _projection.CreateAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         await ExecuteAsync(connection, $"UPDATE {_table} SET rebuild_position = 0, rebuild_started_at = clock_timestamp() WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        _session = null;
     }
 
     /// <summary>
-    /// Advances a rebuild by one batch, or swaps the shadow in when it has caught up with the live checkpoint.
-    /// Returns the events applied; 0 and no rebuild in progress once swapped. Resumes after a crash from its checkpoint.
+    /// Advances a rebuild by one chunk (see <see cref="ProjectionRunnerOptions.RebuildChunkEvents"/>), or swaps the
+    /// shadow in when it has caught up with the live checkpoint. Returns the events applied; 0 and no rebuild in
+    /// progress once swapped. Resumes after a crash from its checkpoint.
     /// </summary>
     public async Task<int> RunRebuildBatchAsync(CancellationToken ct = default)
     {
         var status = await GetStatusAsync(ct).ConfigureAwait(false);
         if (status.RebuildPosition is not { } rebuilt)
             return 0;
-        if (rebuilt >= status.Position)
-        {
-            var applied = await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false);
-            if (applied > 0)
-                return applied;
+        var applied = await RunRebuildChunkAsync(ct).ConfigureAwait(false);
+        if (applied == 0 && rebuilt >= status.Position)
             await SwapAsync(ct).ConfigureAwait(false);
-            return 0;
-        }
-        return await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false);
+        return applied;
     }
 
     /// <summary>Rebuilds to the end and swaps, reporting progress as (position, head).</summary>
@@ -166,7 +175,7 @@ public sealed class ProjectionRunner
             throw new ProjectionOwnershipLostException(Name, Owner);
         if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
             await StartRebuildAsync(ct).ConfigureAwait(false);
-        while (await RunBatchAsync(rebuild: true, ct).ConfigureAwait(false) > 0)
+        while (await RunRebuildChunkAsync(ct).ConfigureAwait(false) > 0)
         {
             var status = await GetStatusAsync(ct).ConfigureAwait(false);
             progress?.Report((status.RebuildPosition ?? 0, status.Head));
@@ -180,14 +189,16 @@ public sealed class ProjectionRunner
         // inserted has committed or rolled back once we hold it, so the feed's head reaches everything they wrote.
         await ExecuteAsync(connection, $"LOCK TABLE {_store.Schema}.events IN SHARE ROW EXCLUSIVE MODE", ct).ConfigureAwait(false);
         var position = locked.RebuildPosition ?? 0;
+        var session = TakeSession(position);
         while (true)
         {
             var page = await _store.ReadFeedAsync(position, _options.BatchSize, ct).ConfigureAwait(false);
             if (page.Events.Count == 0)
                 break;
-            await _projection.ApplyAsync(connection, ShadowSchema, page.Events, ct).ConfigureAwait(false);
+            await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
             position = page.NextAfter;
         }
+        await session.FlushAsync(connection, ct).ConfigureAwait(false);
         await ExecuteAsync(connection, $"UPDATE {_table} SET rebuild_position = $2 WHERE name = $1", ct, Text(Name),
             new NpgsqlParameter<long> { TypedValue = position }).ConfigureAwait(false);
         await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
@@ -301,12 +312,12 @@ public sealed class ProjectionRunner
         }
     }
 
-    private async Task<int> RunBatchAsync(bool rebuild, CancellationToken ct)
+    /// <summary>Applies the next batch to the live tables; returns how many events it applied (0 when caught up).</summary>
+    public async Task<int> RunBatchAsync(CancellationToken ct = default)
     {
-        using var activity = EventStoreTelemetry.Source.StartActivity(rebuild ? "eventstore.project.rebuild" : "eventstore.project");
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project");
         activity?.SetTag("eventstore.projection", Name);
-        var status = await GetPositionsAsync(ct).ConfigureAwait(false);
-        var from = rebuild ? status.RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.") : status.Position;
+        var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).Position;
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
         if (page.Events.Count == 0)
             return 0;
@@ -316,21 +327,84 @@ public sealed class ProjectionRunner
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
-        if ((rebuild ? locked.RebuildPosition : locked.Position) != from)
-            return 0; // moved meanwhile (e.g. swapped); the next call starts from the new checkpoint
+        if (locked.Position != from)
+            return 0; // moved meanwhile; the next call starts from the new checkpoint
 
-        await _projection.ApplyAsync(connection, rebuild ? ShadowSchema : LiveSchema, page.Events, ct).ConfigureAwait(false);
-        var column = rebuild ? "rebuild_position" : "position";
-        await ExecuteAsync(connection, $"""
-            UPDATE {_table} SET {column} = $2, lease_expires_at = greatest(lease_expires_at, clock_timestamp() + $3), updated_at = clock_timestamp()
-             WHERE name = $1
-            """, ct, Text(Name), new NpgsqlParameter<long> { TypedValue = page.NextAfter },
-            new NpgsqlParameter<TimeSpan> { TypedValue = _options.LeaseDuration, NpgsqlDbType = NpgsqlDbType.Interval }).ConfigureAwait(false);
+        await _projection.ApplyAsync(connection, LiveSchema, page.Events, ct).ConfigureAwait(false);
+        await MoveCheckpointAsync(connection, "position", page.NextAfter, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         activity?.SetTag("eventstore.event_count", page.Events.Count);
-        ProjectionTelemetry.Applied.Add(page.Events.Count, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
+        ProjectionTelemetry.Applied.Add(page.Events.Count, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", false));
         return page.Events.Count;
     }
+
+    /// <summary>
+    /// Applies one chunk of the rebuild: batches through the session in one transaction, the next page read while
+    /// the current one is applied, then the session's flush, the fence check and the checkpoint, committed together.
+    /// </summary>
+    private async Task<int> RunRebuildChunkAsync(CancellationToken ct)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project.rebuild");
+        activity?.SetTag("eventstore.projection", Name);
+        var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.");
+        var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
+        if (page.Events.Count == 0)
+            return 0;
+
+        var session = TakeSession(from);
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var chunk = Stopwatch.StartNew();
+        var renewal = Stopwatch.StartNew();
+        var (applied, position) = (0, from);
+        while (true)
+        {
+            var full = page.Events.Count == _options.BatchSize; // a short page reached the head
+            var next = full ? _store.ReadFeedAsync(page.NextAfter, _options.BatchSize, ct) : null;
+            await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
+            (applied, position) = (applied + page.Events.Count, page.NextAfter);
+            if (next is null)
+                break;
+            page = await next.ConfigureAwait(false);
+            if (page.Events.Count == 0 || applied >= _options.RebuildChunkEvents || chunk.Elapsed >= _options.RebuildChunkTime)
+                break;
+            if (renewal.Elapsed > _options.LeaseDuration / 3)
+            {
+                // Outside the chunk's transaction, which holds no lock on the projection's row until it commits.
+                if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+                    throw new ProjectionOwnershipLostException(Name, Owner);
+                renewal.Restart();
+            }
+        }
+        await session.FlushAsync(connection, ct).ConfigureAwait(false);
+        var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
+        if (locked.RebuildPosition != from)
+            return 0; // moved meanwhile (e.g. swapped); rolled back, and the next call starts from the new checkpoint
+        await MoveCheckpointAsync(connection, "rebuild_position", position, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        _session = (session, position);
+        activity?.SetTag("eventstore.event_count", applied);
+        ProjectionTelemetry.Applied.Add(applied, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", true));
+        return applied;
+    }
+
+    /// <summary>
+    /// The session whose state stands for the shadow at <paramref name="position"/>, or a new one. It is handed back
+    /// only when its chunk commits, so a failed chunk (its work rolled back) never leaves a session ahead of the tables.
+    /// </summary>
+    private IRebuildSession TakeSession(long position)
+    {
+        var kept = _session is { } s && s.Position == position ? s.Session : null;
+        _session = null;
+        return kept ?? _projection.OpenRebuildSession(ShadowSchema);
+    }
+
+    private Task MoveCheckpointAsync(NpgsqlConnection connection, string column, long position, CancellationToken ct) =>
+        ExecuteAsync(connection, $"""
+            UPDATE {_table} SET {column} = $2, lease_expires_at = greatest(lease_expires_at, clock_timestamp() + $3), updated_at = clock_timestamp()
+             WHERE name = $1
+            """, ct, Text(Name), new NpgsqlParameter<long> { TypedValue = position },
+            new NpgsqlParameter<TimeSpan> { TypedValue = _options.LeaseDuration, NpgsqlDbType = NpgsqlDbType.Interval });
 
     /// <summary>
     /// Links the batch span to the spans that appended its events (their <see cref="EventMetadata.TraceParent"/>), so a
@@ -360,6 +434,7 @@ public sealed class ProjectionRunner
             return;
         await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        _session = null;
     }
 
     private async Task SwapSchemasAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -31,10 +31,16 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
 
     public async Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
     {
-        var decoded = DecodedEvent.Decode(registry, events, _prefixes);
+        var decoded = Decode(events);
         if (decoded.Count > 0)
             await ApplyAsync(connection, schema, decoded, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Applies each batch as it comes, unless the projection holds state in memory through a rebuild.</summary>
+    public virtual IRebuildSession OpenRebuildSession(string schema) => new BatchByBatchSession(this, schema);
+
+    /// <summary>The events of this projection's stream kinds, decoded; the others are skipped unparsed.</summary>
+    internal List<DecodedEvent> Decode(IReadOnlyList<RecordedEvent> events) => DecodedEvent.Decode(registry, events, _prefixes);
 
     protected virtual async Task ApplyAsync(NpgsqlConnection c, string s, List<DecodedEvent> events, CancellationToken ct)
     {

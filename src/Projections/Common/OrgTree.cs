@@ -39,6 +39,9 @@ internal static class OrgTree
 
     public static bool Handles(object e) => e is IOrganizationEvent;
 
+    /// <summary>Whether the events create or move organisations, which changes what member rows derive from the tree.</summary>
+    public static bool ChangesShape(IEnumerable<DecodedEvent> events) => events.Any(e => e.Event is OrganizationCreated or OrganizationReparented);
+
     /// <summary>
     /// Applies organisation events in order. Creations in a row go in one statement; <paramref name="reparented"/> is
     /// called after a branch moved, so the caller can refresh ancestor arrays it copied onto its own rows.

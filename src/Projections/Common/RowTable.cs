@@ -18,6 +18,8 @@ internal abstract class Column<TRow>(string name, string type)
     public abstract bool Readable { get; }
 
     public abstract void Read(TRow row, NpgsqlDataReader reader, int ordinal);
+
+    public abstract Task WriteAsync(NpgsqlBinaryImporter importer, TRow row, CancellationToken ct);
 }
 
 internal sealed class Column<TRow, TValue>(
@@ -36,6 +38,9 @@ internal sealed class Column<TRow, TValue>(
 
     public override void Read(TRow row, NpgsqlDataReader reader, int ordinal) =>
         set?.Invoke(row, read is not null ? read(reader, ordinal) : reader.IsDBNull(ordinal) ? default! : reader.GetFieldValue<TValue>(ordinal));
+
+    public override Task WriteAsync(NpgsqlBinaryImporter importer, TRow row, CancellationToken ct) =>
+        get(row) is { } value ? importer.WriteAsync(value, dbType, ct) : importer.WriteNullAsync(ct);
 }
 
 /// <summary>Column factories; times travel as UTC <see cref="DateTime"/>s, the only kind Npgsql writes to timestamptz.</summary>
@@ -132,6 +137,42 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         }
         if (batch.BatchCommands.Count > 0)
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes many rows at once (a rebuild's flush): a binary <c>COPY</c> into a temporary table, then one
+    /// <c>INSERT … ON CONFLICT DO UPDATE</c> with the derived columns and joins of <see cref="WriteAsync"/>. Past a
+    /// few thousand rows this is far cheaper than arrays of every column, and it has no size limit.
+    /// </summary>
+    public async Task CopyAsync(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows, CancellationToken ct,
+        IReadOnlyList<(string Column, string Expression)>? derived = null, string joins = "")
+    {
+        if (rows.Count == 0)
+            return;
+        derived ??= [];
+        var staging = "staging_" + Table;
+        await Db.ExecuteAsync(connection, $"""
+            CREATE TEMP TABLE IF NOT EXISTS {staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {c.Type}"))}) ON COMMIT DELETE ROWS;
+            TRUNCATE {staging};
+            """, ct).ConfigureAwait(false);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(ct).ConfigureAwait(false);
+                foreach (var column in columns)
+                    await column.WriteAsync(importer, row, ct).ConfigureAwait(false);
+            }
+            await importer.CompleteAsync(ct).ConfigureAwait(false);
+        }
+        var names = columns.Select(c => c.Name).Concat(derived.Select(d => d.Column)).ToArray();
+        await Db.ExecuteAsync(connection, $"""
+            INSERT INTO {schema}.{Table} ({string.Join(", ", names)})
+            SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
+              FROM {staging} u {joins}
+            ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))}
+            """, ct).ConfigureAwait(false);
     }
 
     private NpgsqlBatchCommand Command(string sql, IReadOnlyList<TRow> rows)

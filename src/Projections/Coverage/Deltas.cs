@@ -18,7 +18,13 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
     private readonly Dictionary<(string From, string To), long> _cells = [];
 
     // n, reported, placed, active, effective, contacted, lost, transferring
-    private const int CounterCount = 8;
+    public const int CounterCount = 8;
+
+    public IReadOnlyDictionary<(string Org, string Scope, bool InProvince), long[]> Counters => _counters;
+
+    public IReadOnlyDictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> Flows => _flows;
+
+    public IReadOnlyDictionary<(string From, string To), long> Cells => _cells;
 
     public void Contribute(MemberRow row, int sign)
     {
@@ -84,28 +90,7 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
                     emptied.Select(e => e[2] == "true").ToArray()).ConfigureAwait(false);
             }
         }
-        if (_flows.Count > 0)
-        {
-            var flows = _flows.ToList();
-            await Db.ExecuteAsync(c, $"""
-                WITH d AS (
-                    SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[])
-                        AS d(org_id, scope, in_province, month, care_outflow, care_inflow, transferred)),
-                monthly AS (
-                    INSERT INTO {s}.flows AS f SELECT * FROM d
-                    ON CONFLICT (org_id, scope, in_province, month) DO UPDATE
-                       SET care_outflow = f.care_outflow + excluded.care_outflow, care_inflow = f.care_inflow + excluded.care_inflow,
-                           transferred = f.transferred + excluded.transferred)
-                INSERT INTO {s}.ytd AS y
-                SELECT org_id, scope, in_province, extract(year FROM month)::int, sum(care_outflow), sum(care_inflow), sum(transferred)
-                  FROM d GROUP BY 1, 2, 3, 4
-                ON CONFLICT (year, org_id, scope, in_province) DO UPDATE
-                   SET care_outflow = y.care_outflow + excluded.care_outflow, care_inflow = y.care_inflow + excluded.care_inflow,
-                       transferred = y.transferred + excluded.transferred
-                """, ct, flows.Select(kv => kv.Key.Org).ToArray(), flows.Select(kv => kv.Key.Scope).ToArray(),
-                flows.Select(kv => kv.Key.InProvince).ToArray(), flows.Select(kv => kv.Key.Month).ToArray(),
-                flows.Select(kv => kv.Value[0]).ToArray(), flows.Select(kv => kv.Value[1]).ToArray(), flows.Select(kv => kv.Value[2]).ToArray()).ConfigureAwait(false);
-        }
+        await WriteFlowsAsync(c, s, _flows, ct).ConfigureAwait(false);
         var cells = _cells.Where(kv => kv.Value != 0).ToList();
         if (cells.Count > 0)
         {
@@ -127,6 +112,37 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         }
     }
 
+    /// <summary>
+    /// Adds care visits and transfers to their months (<c>flows</c>) and, unless the caller keeps the years itself,
+    /// to their years (<c>ytd</c>), in one statement.
+    /// </summary>
+    public static async Task WriteFlowsAsync(NpgsqlConnection c, string s,
+        IReadOnlyCollection<KeyValuePair<(string Org, string Scope, bool InProvince, DateOnly Month), long[]>> flows, CancellationToken ct,
+        bool yearToDate = true)
+    {
+        if (flows.Count == 0)
+            return;
+        await Db.ExecuteAsync(c, $"""
+            WITH d AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[])
+                    AS d(org_id, scope, in_province, month, care_outflow, care_inflow, transferred)),
+            monthly AS (
+                INSERT INTO {s}.flows AS f SELECT * FROM d
+                ON CONFLICT (org_id, scope, in_province, month) DO UPDATE
+                   SET care_outflow = f.care_outflow + excluded.care_outflow, care_inflow = f.care_inflow + excluded.care_inflow,
+                       transferred = f.transferred + excluded.transferred)
+            INSERT INTO {s}.ytd AS y
+            SELECT org_id, scope, in_province, extract(year FROM month)::int, sum(care_outflow), sum(care_inflow), sum(transferred)
+              FROM d WHERE $8 GROUP BY 1, 2, 3, 4
+            ON CONFLICT (year, org_id, scope, in_province) DO UPDATE
+               SET care_outflow = y.care_outflow + excluded.care_outflow, care_inflow = y.care_inflow + excluded.care_inflow,
+                   transferred = y.transferred + excluded.transferred
+            """, ct, flows.Select(kv => kv.Key.Org).ToArray(), flows.Select(kv => kv.Key.Scope).ToArray(),
+            flows.Select(kv => kv.Key.InProvince).ToArray(), flows.Select(kv => kv.Key.Month).ToArray(),
+            flows.Select(kv => kv.Value[0]).ToArray(), flows.Select(kv => kv.Value[1]).ToArray(), flows.Select(kv => kv.Value[2]).ToArray(),
+            yearToDate).ConfigureAwait(false);
+    }
+
     /// <summary>Runs an upsert that returns the keys it brought down to zero.</summary>
     private static async Task<List<string[]>> EmptiedAsync(NpgsqlConnection c, string sql, CancellationToken ct, object?[] values)
     {
@@ -144,6 +160,8 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
     }
 
     /// <summary>The place is where the member reported, else the destination; unknown organisations count as out of province.</summary>
+    public bool InProvince(MemberRow row) => InProvince(row, out _, out _);
+
     private bool InProvince(MemberRow row, out string? from, out string to)
     {
         from = regions.GetValueOrDefault(row.OutflowOrgId);

@@ -185,6 +185,44 @@ internal sealed class MemberRow
 
     public MemberRow Clone() => (MemberRow)MemberwiseClone();
 
+    /// <summary>
+    /// Makes the strings that many rows have in common (organisations, regions, actors) the pool's single copies, so a
+    /// session holding a million rows in memory keeps one string per organisation instead of one per row.
+    /// </summary>
+    public void ShareStrings(HashSet<string> pool)
+    {
+        OutflowOrgId = Shared(pool, OutflowOrgId)!;
+        DestinationRegion = Shared(pool, DestinationRegion)!;
+        InflowOrgId = Shared(pool, InflowOrgId);
+        PlacedOrgId = Shared(pool, PlacedOrgId);
+        BranchId = Shared(pool, BranchId);
+        TransferToOrgId = Shared(pool, TransferToOrgId);
+        RegisteredBy = Shared(pool, RegisteredBy);
+        RegisteredByOrg = Shared(pool, RegisteredByOrg);
+        ReportReceivedBy = Shared(pool, ReportReceivedBy);
+        ReportReceivedByOrg = Shared(pool, ReportReceivedByOrg);
+        PlacedBy = Shared(pool, PlacedBy);
+        PlacedByOrg = Shared(pool, PlacedByOrg);
+    }
+
+    /// <summary>Drops what only the roster shows (identity, contact details, who did what): the episodes table keeps none of it.</summary>
+    public void KeepEpisodeOnly()
+    {
+        (Name, IdNumber, Phone, DestinationPlace) = ("", "", "", "");
+        (Employer, Address, ActivityCardNo) = (null, null, null);
+        (RegisteredBy, RegisteredByOrg, ReportReceivedBy, ReportReceivedByOrg, PlacedBy, PlacedByOrg) = (null, null, null, null, null, null);
+    }
+
+    private static string? Shared(HashSet<string> pool, string? value)
+    {
+        if (value is null)
+            return null;
+        if (pool.TryGetValue(value, out var shared))
+            return shared;
+        pool.Add(value);
+        return value;
+    }
+
     private void ClearPlacement() => (PlacedOrgId, BranchId, PlacedAt, PlacedBy, PlacedByOrg, PlacedBySide) = (null, null, null, null, null, null);
 
     private static DateTimeOffset Latest(DateTimeOffset? current, DateTimeOffset candidate) =>

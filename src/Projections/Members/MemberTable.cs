@@ -107,9 +107,11 @@ internal sealed class MemberTable(string table)
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string path ? (path, path[..^1] + "0") : null;
     }
 
-    private readonly RowTable<MemberRow> _rows = new(table, ColumnList);
-
     public string Table { get; } = table;
+
+    /// <summary>The rows with the columns joined from the projection's organisation tree (<c>o</c> outflow, <c>i</c> inflow).</summary>
+    public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived,
+        s => $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id");
 
     public string Create(string s) => $"""
         CREATE TABLE {s}.{Table} (
@@ -193,12 +195,11 @@ internal sealed class MemberTable(string table)
         CREATE INDEX ON {s}.{Table} (reported_at) WHERE closed_at IS NULL AND lost_at IS NULL AND transfer_to_org_id IS NULL;
         """;
 
-    /// <summary>Folds the batch's member events into the stored rows: one read and one write, however many members.</summary>
-    public async Task ApplyAsync(NpgsqlConnection c, string s, IReadOnlyList<DecodedEvent> memberEvents, CancellationToken ct)
+    /// <summary>Folds the batch's member events into the rows: one read and one write, however many members.</summary>
+    public async Task ApplyAsync(NpgsqlConnection c, IMemberRows store, IReadOnlyList<DecodedEvent> memberEvents, CancellationToken ct)
     {
         var byMember = MemberBatch.ByMember(memberEvents);
-        var rows = (await _rows.LoadAsync(c, s, MemberBatch.NeedingStoredRow(byMember), () => new MemberRow(), ct).ConfigureAwait(false))
-            .ToDictionary(r => r.MemberId, StringComparer.Ordinal);
+        var rows = await store.LoadAsync(c, MemberBatch.NeedingStoredRow(byMember), ct).ConfigureAwait(false);
         var written = new List<MemberRow>(byMember.Count);
         foreach (var (memberId, events) in byMember)
         {
@@ -207,8 +208,7 @@ internal sealed class MemberTable(string table)
                 row = MemberRow.Evolve(row, e);
             written.Add(row!);
         }
-        await _rows.WriteAsync(c, s, written, r => rows.ContainsKey(r.MemberId), ct, Derived,
-            $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id").ConfigureAwait(false);
+        await store.WriteAsync(c, written, r => rows.ContainsKey(r.MemberId), ct).ConfigureAwait(false);
     }
 
     /// <summary>A branch of the tree moved: the rows pointing into it take the new paths.</summary>

@@ -1,4 +1,5 @@
 using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
 using CoManagement.Projections.Common;
 using CoManagement.Projections.Members;
 using Npgsql;
@@ -7,7 +8,8 @@ namespace CoManagement.Projections.Roster;
 
 /// <summary>
 /// The roster (inline): one row per member in <c>roster</c> (see <see cref="MemberTable"/>), with the projection's own
-/// copy of the organisation tree for the ancestor arrays and the in-province flag.
+/// copy of the organisation tree for the ancestor arrays and the in-province flag. A rebuild holds the rows in memory
+/// (<see cref="Session"/>).
 /// </summary>
 internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProjection(registry, StreamKind.Organization, StreamKind.Member)
 {
@@ -26,8 +28,38 @@ internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProje
     public override Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, _members.CreateReadIndexes(schema), ct);
 
+    public override IRebuildSession OpenRebuildSession(string schema) => new Session(this, schema);
+
     protected override Task ApplyRunAsync(NpgsqlConnection c, string s, StreamKind kind, List<DecodedEvent> events, CancellationToken ct) =>
-        kind == StreamKind.Member
-            ? _members.ApplyAsync(c, s, events, ct)
-            : OrgTree.ApplyAsync(c, s, events, moved => _members.RefreshAncestorsAsync(c, s, moved, ct), ct);
+        kind == StreamKind.Member ? _members.ApplyAsync(c, _members.Rows.Stored(s), events, ct) : ApplyOrgRunAsync(c, s, events, ct);
+
+    private Task ApplyOrgRunAsync(NpgsqlConnection c, string s, List<DecodedEvent> events, CancellationToken ct) =>
+        OrgTree.ApplyAsync(c, s, events, moved => _members.RefreshAncestorsAsync(c, s, moved, ct), ct);
+
+    /// <summary>
+    /// A rebuild's roster: the members' rows stay in memory and are written when the runner ends a chunk. Before an
+    /// organisation is created or moved the held rows are written first, so every row gets the paths and regions it
+    /// would have got batch by batch.
+    /// </summary>
+    private sealed class Session(RosterProjection p, string s) : IRebuildSession
+    {
+        private readonly HeldMemberRows _rows = p._members.Rows.Held(s);
+
+        public async Task ApplyAsync(NpgsqlConnection c, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
+        {
+            foreach (var (kind, run) in Runs(p.Decode(events)))
+            {
+                if (kind == StreamKind.Member)
+                {
+                    await p._members.ApplyAsync(c, _rows, run, ct).ConfigureAwait(false);
+                    continue;
+                }
+                if (OrgTree.ChangesShape(run))
+                    await _rows.FlushAsync(c, ct).ConfigureAwait(false);
+                await p.ApplyOrgRunAsync(c, s, run, ct).ConfigureAwait(false);
+            }
+        }
+
+        public Task FlushAsync(NpgsqlConnection c, CancellationToken ct) => _rows.FlushAsync(c, ct);
+    }
 }

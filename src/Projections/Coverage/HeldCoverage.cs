@@ -1,0 +1,332 @@
+using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
+using CoManagement.Projections.Common;
+using CoManagement.Projections.Members;
+using Npgsql;
+
+namespace CoManagement.Projections.Coverage;
+
+/// <summary>
+/// Coverage as a rebuild holds it: episodes, counters, cells and the year to date in memory, written when the runner
+/// ends a chunk; a month close rolls them up in memory, over the tree as it is then, as the stored path's statement
+/// does. The lapse of the activity and contact windows, which batch by batch
+/// is an indexed range over the stored episodes, is here two queues ordered by the instant each stored episode's window
+/// ends; an entry counts only while it is the member's latest stored version, exactly as the table would hold it.
+/// </summary>
+internal sealed class HeldCoverage : CoverageState
+{
+    private readonly HeldMemberRows _episodes;
+    private readonly Dictionary<(string Org, string Scope, bool InProvince), long[]> _counters = [];
+    private readonly HashSet<(string Org, string Scope, bool InProvince)> _changedCounters = [];
+    private readonly Dictionary<(string From, string To), long> _cells = [];
+    private readonly HashSet<(string From, string To)> _changedCells = [];
+    private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
+    private readonly Dictionary<(int Year, string Org, string Scope, bool InProvince), long[]> _ytd = [];
+    private readonly HashSet<(int Year, string Org, string Scope, bool InProvince)> _changedYtd = [];
+    private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<Stored, DateTimeOffset> _activity = new();
+    private readonly PriorityQueue<Stored, DateTimeOffset> _contact = new();
+    private Dictionary<string, string>? _regions;
+    private Dictionary<string, string[]>? _ancestors;
+
+    /// <summary>What the episodes table holds for a member at one version: the columns the lapse reads.</summary>
+    private readonly record struct Stored(string MemberId, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed);
+
+    private HeldCoverage(CoverageProjection projection, string schema) : base(projection, schema) =>
+        _episodes = projection.Episodes.Held(schema);
+
+    protected override IMemberRows Episodes => _episodes;
+
+    /// <summary>Reads the clock, counters, cells and the open episodes whose windows can still lapse.</summary>
+    public static async Task<HeldCoverage> LoadAsync(CoverageProjection projection, NpgsqlConnection c, string schema, CancellationToken ct)
+    {
+        var state = new HeldCoverage(projection, schema);
+        await state.LoadClockAsync(c, ct).ConfigureAwait(false);
+        await using (var cmd = Db.Command(c, $"SELECT org_id, scope, in_province, n, reported, placed, active, effective, contacted, lost, transferring FROM {schema}.counters"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var values = new long[Deltas.CounterCount];
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = reader.GetInt64(3 + i);
+                state._counters[(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2))] = values;
+            }
+        }
+        await using (var cmd = Db.Command(c, $"SELECT year, org_id, scope, in_province, care_outflow, care_inflow, transferred FROM {schema}.ytd"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                state._ytd[(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3))] = [reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)];
+        }
+        await using (var cmd = Db.Command(c, $"SELECT from_region, to_region, n FROM {schema}.cells"))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                state._cells[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+        if (state.Clock is { } clock)
+        {
+            var (idleSince, uncontactedSince) = state.WindowStarts(clock);
+            await using var cmd = Db.Command(c, $"""
+                SELECT member_id, outflow_org_id, inflow_org_id, in_province, placed, last_activity_at, last_contact_at
+                  FROM {schema}.episodes WHERE open AND (last_activity_at > $1 OR last_contact_at > $2)
+                """, idleSince, uncontactedSince);
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var stored = new Stored(reader.GetString(0), 0, reader.GetString(1), reader.Text(2), reader.GetBoolean(3), reader.GetBoolean(4));
+                state.Enqueue(stored, reader.Time(5), reader.Time(6), clock);
+            }
+        }
+        return state;
+    }
+
+    /// <summary>Writes what is held: the episodes changed since the last flush, the small tables and the clock.</summary>
+    public async Task FlushAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        await _episodes.FlushAsync(c, ct).ConfigureAwait(false);
+        await WriteTablesAsync(c, ct).ConfigureAwait(false);
+        await SaveClockAsync(c, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Episodes derive regions and the in-province flag from the tree: those held are written before it changes.</summary>
+    public override async Task ApplyOrganizationEventsAsync(NpgsqlConnection c, List<DecodedEvent> events, CancellationToken ct)
+    {
+        if (OrgTree.ChangesShape(events))
+        {
+            await _episodes.FlushAsync(c, ct).ConfigureAwait(false);
+            (_regions, _ancestors) = (null, null);
+        }
+        await base.ApplyOrganizationEventsAsync(c, events, ct).ConfigureAwait(false);
+    }
+
+    protected override Task LapseAsync(NpgsqlConnection c, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var (fromIdle, fromUncontacted) = WindowStarts(from);
+        var (toIdle, toUncontacted) = WindowStarts(to);
+        Lapse(_activity, fromIdle, toIdle, (values, e) =>
+        {
+            values[3]--;
+            if (e.Placed)
+                values[4]--;
+        });
+        Lapse(_contact, fromUncontacted, toUncontacted, (values, _) => values[5]--);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task<Dictionary<string, string>> RegionsAsync(NpgsqlConnection c, IEnumerable<MemberRow> rows, List<DecodedEvent> events, CancellationToken ct) =>
+        _regions ??= await Regions.ReadAsync(c, Schema, null, ct).ConfigureAwait(false);
+
+    /// <summary>Adds the deltas as the stored path's upserts would (a key whose count of episodes drops to 0 is removed).</summary>
+    protected override Task WriteAsync(NpgsqlConnection c, Deltas deltas, List<MemberRow> written, CancellationToken ct)
+    {
+        foreach (var (key, delta) in deltas.Counters)
+        {
+            if (delta.All(x => x == 0))
+                continue;
+            if (!_counters.TryGetValue(key, out var values))
+                _counters[key] = values = new long[Deltas.CounterCount];
+            for (var i = 0; i < values.Length; i++)
+                values[i] += delta[i];
+            if (values[0] == 0)
+                _counters.Remove(key);
+            _changedCounters.Add(key);
+        }
+        foreach (var (key, delta) in deltas.Flows)
+        {
+            Add(_flows, key, delta);
+            var year = (key.Month.Year, key.Org, key.Scope, key.InProvince);
+            Add(_ytd, year, delta);
+            _changedYtd.Add(year);
+        }
+        foreach (var (key, delta) in deltas.Cells)
+        {
+            if (delta == 0)
+                continue;
+            var n = _cells.GetValueOrDefault(key) + delta;
+            if (n == 0)
+                _cells.Remove(key);
+            else
+                _cells[key] = n;
+            _changedCells.Add(key);
+        }
+        foreach (var row in written)
+        {
+            var version = _versions[row.MemberId] = _versions.GetValueOrDefault(row.MemberId) + 1;
+            if (row.IsOpen)
+                Enqueue(new Stored(row.MemberId, version, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced), row.LastActivityAt, row.LastContactAt, Clock!.Value);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The stored path's roll-up (see <see cref="CoverageState.FreezeMonthAsync"/>), over the counters and year held here.</summary>
+    protected override async Task FreezeMonthAsync(NpgsqlConnection c, DateOnly month, CancellationToken ct)
+    {
+        _ancestors ??= await AncestorsAsync(c, ct).ConfigureAwait(false);
+        // n, reported, placed, active, effective, contacted, lost, transferring; then transferred, care outflow, care inflow
+        var sums = new Dictionary<(string Org, string Scope, bool InProvince), long[]>();
+        void RollUp(string org, string scope, bool inProvince, int offset, ReadOnlySpan<long> values)
+        {
+            if (!_ancestors.TryGetValue(org, out var path))
+                return; // the statement's join drops organisations the tree does not know
+            foreach (var ancestor in path)
+            {
+                if (!sums.TryGetValue((ancestor, scope, inProvince), out var sum))
+                    sums[(ancestor, scope, inProvince)] = sum = new long[Deltas.CounterCount + 3];
+                for (var i = 0; i < values.Length; i++)
+                    sum[offset + i] += values[i];
+            }
+        }
+        foreach (var (key, values) in _counters)
+            RollUp(key.Org, key.Scope, key.InProvince, 0, values);
+        foreach (var (key, values) in _ytd)
+        {
+            if (key.Year == month.Year)
+                RollUp(key.Org, key.Scope, key.InProvince, Deltas.CounterCount, [values[2], values[0], values[1]]);
+        }
+        var rows = sums.Where(kv => kv.Value[0] != 0 || kv.Value[8] != 0 || kv.Value[9] != 0 || kv.Value[10] != 0).ToList();
+        var m = new NpgsqlParameter<DateOnly> { TypedValue = month };
+        await Db.ExecuteBatchAsync(c, ct,
+            ($"""
+            INSERT INTO {Schema}.monthly
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], {string.Join(", ", Enumerable.Range(5, 11).Select(i => $"${i}::bigint[]"))})
+            """, [m, rows.Select(r => r.Key.Org).ToArray(), rows.Select(r => r.Key.Scope).ToArray(), rows.Select(r => r.Key.InProvince).ToArray(),
+                .. Enumerable.Range(0, 11).Select(i => (object?)rows.Select(r => r.Value[i]).ToArray())]),
+            ($"INSERT INTO {Schema}.monthly_cells SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[])",
+                [new NpgsqlParameter<DateOnly> { TypedValue = month }, _cells.Keys.Select(k => k.From).ToArray(), _cells.Keys.Select(k => k.To).ToArray(), _cells.Values.ToArray()]))
+            .ConfigureAwait(false);
+    }
+
+    private async Task<Dictionary<string, string[]>> AncestorsAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        var ancestors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        await using var cmd = Db.Command(c, $"SELECT id, ancestors FROM {Schema}.orgs");
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            ancestors[reader.GetString(0)] = reader.GetFieldValue<string[]>(1);
+        return ancestors;
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, long[]> target, TKey key, long[] delta) where TKey : notnull
+    {
+        if (!target.TryGetValue(key, out var values))
+            target[key] = values = new long[delta.Length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] += delta[i];
+    }
+
+    /// <summary>Queues a stored episode's windows, unless they have lapsed already: no later lapse can reach them.</summary>
+    private void Enqueue(Stored stored, DateTimeOffset? lastActivity, DateTimeOffset? lastContact, DateTimeOffset clock)
+    {
+        var (idleSince, uncontactedSince) = WindowStarts(clock);
+        if (lastActivity is { } a && a > idleSince)
+            _activity.Enqueue(stored, a);
+        if (lastContact is { } t && t > uncontactedSince)
+            _contact.Enqueue(stored, t);
+    }
+
+    /// <summary>Takes off the flag of every stored episode whose window ends in (after, upTo], as the stored path's range does.</summary>
+    private void Lapse(PriorityQueue<Stored, DateTimeOffset> queue, DateTimeOffset after, DateTimeOffset upTo, Action<long[], Stored> subtract)
+    {
+        while (queue.TryPeek(out var e, out var at) && at <= upTo)
+        {
+            queue.Dequeue();
+            if (at <= after || _versions.GetValueOrDefault(e.MemberId) != e.Version)
+                continue;
+            Subtract((e.OutflowOrgId, CoverageProjection.Out, e.InProvince), e, subtract);
+            if (e.InflowOrgId is { } inflow)
+                Subtract((inflow, CoverageProjection.In, e.InProvince), e, subtract);
+        }
+    }
+
+    /// <summary>Like the stored path's <c>UPDATE … FROM</c>: a key without a row is left alone.</summary>
+    private void Subtract((string, string, bool) key, Stored e, Action<long[], Stored> subtract)
+    {
+        if (!_counters.TryGetValue(key, out var values))
+            return;
+        subtract(values, e);
+        _changedCounters.Add(key);
+    }
+
+    private (DateTimeOffset IdleSince, DateTimeOffset UncontactedSince) WindowStarts(DateTimeOffset clock) =>
+        (clock - Projection.Settings.Idle, clock - Projection.Settings.ContactOverdue);
+
+    /// <summary>Writes the counters, cells and years changed since the last write (absolute values; removed keys deleted) and the pending flows.</summary>
+    private async Task WriteTablesAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        var s = Schema;
+        var counters = _changedCounters.Where(_counters.ContainsKey).ToList();
+        var removed = _changedCounters.Where(k => !_counters.ContainsKey(k)).ToList();
+        if (counters.Count > 0)
+        {
+            string[] names = ["n", "reported", "placed", "active", "effective", "contacted", "lost", "transferring"];
+            await Db.ExecuteAsync(c, $"""
+                INSERT INTO {s}.counters AS k
+                SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], {string.Join(", ", names.Select((_, i) => $"${i + 4}::bigint[]"))})
+                ON CONFLICT (org_id, scope, in_province) DO UPDATE SET {string.Join(", ", names.Select(n => $"{n} = excluded.{n}"))}
+                """, ct, [counters.Select(k => k.Org).ToArray(), counters.Select(k => k.Scope).ToArray(), counters.Select(k => k.InProvince).ToArray(),
+                .. names.Select((_, i) => (object?)counters.Select(k => _counters[k][i]).ToArray())]).ConfigureAwait(false);
+        }
+        if (removed.Count > 0)
+        {
+            await Db.ExecuteAsync(c, $"""
+                DELETE FROM {s}.counters k USING unnest($1::text[], $2::text[], $3::boolean[]) AS e(org_id, scope, in_province)
+                 WHERE k.org_id = e.org_id AND k.scope = e.scope AND k.in_province = e.in_province
+                """, ct, removed.Select(k => k.Org).ToArray(), removed.Select(k => k.Scope).ToArray(), removed.Select(k => k.InProvince).ToArray()).ConfigureAwait(false);
+        }
+        _changedCounters.Clear();
+
+        var cells = _changedCells.Where(_cells.ContainsKey).ToList();
+        var emptied = _changedCells.Where(k => !_cells.ContainsKey(k)).ToList();
+        if (cells.Count > 0)
+        {
+            await Db.ExecuteAsync(c, $"""
+                INSERT INTO {s}.cells AS k SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                ON CONFLICT (from_region, to_region) DO UPDATE SET n = excluded.n
+                """, ct, cells.Select(k => k.From).ToArray(), cells.Select(k => k.To).ToArray(), cells.Select(k => _cells[k]).ToArray()).ConfigureAwait(false);
+        }
+        if (emptied.Count > 0)
+        {
+            await Db.ExecuteAsync(c, $"""
+                DELETE FROM {s}.cells k USING unnest($1::text[], $2::text[]) AS e(from_region, to_region)
+                 WHERE k.from_region = e.from_region AND k.to_region = e.to_region
+                """, ct, emptied.Select(k => k.From).ToArray(), emptied.Select(k => k.To).ToArray()).ConfigureAwait(false);
+        }
+        _changedCells.Clear();
+
+        await Deltas.WriteFlowsAsync(c, s, _flows, ct, yearToDate: false).ConfigureAwait(false);
+        _flows.Clear();
+        var years = _changedYtd.ToList();
+        if (years.Count > 0)
+        {
+            await Db.ExecuteAsync(c, $"""
+                INSERT INTO {s}.ytd AS y (year, org_id, scope, in_province, care_outflow, care_inflow, transferred)
+                SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::boolean[], $5::bigint[], $6::bigint[], $7::bigint[])
+                ON CONFLICT (year, org_id, scope, in_province) DO UPDATE
+                   SET care_outflow = excluded.care_outflow, care_inflow = excluded.care_inflow, transferred = excluded.transferred
+                """, ct, years.Select(k => k.Year).ToArray(), years.Select(k => k.Org).ToArray(), years.Select(k => k.Scope).ToArray(),
+                years.Select(k => k.InProvince).ToArray(), years.Select(k => _ytd[k][0]).ToArray(), years.Select(k => _ytd[k][1]).ToArray(),
+                years.Select(k => _ytd[k][2]).ToArray()).ConfigureAwait(false);
+        }
+        _changedYtd.Clear();
+    }
+
+    /// <summary>A rebuild's coverage: the state is read at the first batch and kept from chunk to chunk by the runner.</summary>
+    internal sealed class Session(CoverageProjection projection, string schema) : IRebuildSession
+    {
+        private HeldCoverage? _state;
+
+        public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
+        {
+            var decoded = projection.Decode(events);
+            if (decoded.Count == 0)
+                return;
+            _state ??= await LoadAsync(projection, connection, schema, ct).ConfigureAwait(false);
+            await CoverageProjection.ApplyAsync(connection, _state, decoded, ct).ConfigureAwait(false);
+        }
+
+        public Task FlushAsync(NpgsqlConnection connection, CancellationToken ct) =>
+            _state?.FlushAsync(connection, ct) ?? Task.CompletedTask;
+    }
+}

@@ -1,0 +1,88 @@
+using CoManagement.Projections.Common;
+using Npgsql;
+
+namespace CoManagement.Projections.Members;
+
+/// <summary>
+/// Where a projection's member rows are read from and written to while a batch is folded: their table, batch by batch
+/// (<see cref="StoredMemberRows"/>), or a rebuild session's memory (<see cref="HeldMemberRows"/>).
+/// </summary>
+internal interface IMemberRows
+{
+    /// <summary>The stored rows of those of <paramref name="memberIds"/> that have one, by member id.</summary>
+    Task<Dictionary<string, MemberRow>> LoadAsync(NpgsqlConnection c, string[] memberIds, CancellationToken ct);
+
+    /// <summary>Stores the rows a batch changed; <paramref name="loaded"/> tells which of them <see cref="LoadAsync"/> returned.</summary>
+    Task WriteAsync(NpgsqlConnection c, List<MemberRow> rows, Func<MemberRow, bool> loaded, CancellationToken ct);
+}
+
+/// <summary>
+/// A table of member rows: its columns, and those it derives from the projection's organisation tree when a row is
+/// written (<c>joins</c> gets the schema).
+/// </summary>
+internal sealed record MemberRowTable(RowTable<MemberRow> Table, IReadOnlyList<(string Column, string Expression)> Derived, Func<string, string> Joins)
+{
+    /// <summary>Applied to each row a session holds, to keep only what the table stores (none by default).</summary>
+    public Action<MemberRow>? Trim { get; init; }
+
+    public StoredMemberRows Stored(string schema) => new(this, schema);
+
+    public HeldMemberRows Held(string schema) => new(this, schema);
+}
+
+/// <summary>Rows read and written in their table, one statement each per batch.</summary>
+internal sealed class StoredMemberRows(MemberRowTable table, string schema) : IMemberRows
+{
+    public async Task<Dictionary<string, MemberRow>> LoadAsync(NpgsqlConnection c, string[] memberIds, CancellationToken ct) =>
+        (await table.Table.LoadAsync(c, schema, memberIds, () => new MemberRow(), ct).ConfigureAwait(false))
+            .ToDictionary(r => r.MemberId, StringComparer.Ordinal);
+
+    public Task WriteAsync(NpgsqlConnection c, List<MemberRow> rows, Func<MemberRow, bool> loaded, CancellationToken ct) =>
+        table.Table.WriteAsync(c, schema, rows, loaded, ct, table.Derived, table.Joins(schema));
+}
+
+/// <summary>
+/// Rows a rebuild session holds: each read from the table at most once, folded in memory batch after batch, and
+/// written when the session flushes (<see cref="FlushAsync"/>), with one <c>COPY</c>. A member touched by twenty
+/// batches of a chunk is written once, not twenty times, and never read back. Held rows share their common strings
+/// and keep only what the table stores (<see cref="MemberRowTable.Trim"/>): a million of them stay small, and cheap
+/// for the garbage collector to walk.
+/// </summary>
+internal sealed class HeldMemberRows(MemberRowTable table, string schema) : IMemberRows
+{
+    private readonly Dictionary<string, MemberRow> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberRow> _changed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
+
+    public async Task<Dictionary<string, MemberRow>> LoadAsync(NpgsqlConnection c, string[] memberIds, CancellationToken ct)
+    {
+        var missing = memberIds.Where(id => !_rows.ContainsKey(id)).ToArray();
+        foreach (var row in await table.Table.LoadAsync(c, schema, missing, () => new MemberRow(), ct).ConfigureAwait(false))
+            _rows[row.MemberId] = row;
+        var found = new Dictionary<string, MemberRow>(memberIds.Length, StringComparer.Ordinal);
+        foreach (var id in memberIds)
+        {
+            if (_rows.TryGetValue(id, out var row))
+                found[id] = row;
+        }
+        return found;
+    }
+
+    public Task WriteAsync(NpgsqlConnection c, List<MemberRow> rows, Func<MemberRow, bool> loaded, CancellationToken ct)
+    {
+        foreach (var row in rows)
+        {
+            table.Trim?.Invoke(row);
+            row.ShareStrings(_strings);
+            _rows[row.MemberId] = _changed[row.MemberId] = row;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the rows changed since the last flush, with the organisation tree as it is now.</summary>
+    public async Task FlushAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        await table.Table.CopyAsync(c, schema, _changed.Values, ct, table.Derived, table.Joins(schema)).ConfigureAwait(false);
+        _changed.Clear();
+    }
+}
