@@ -23,7 +23,16 @@ public sealed partial class PostgresEventStore
     /// Reads the global feed in position order after <paramref name="after"/>, never past the safe head: every position
     /// at or below it is committed or will never be used, so no event can appear later below a position already read.
     /// </summary>
-    public async Task<FeedPage> ReadFeedAsync(long after, int maxCount = 1000, CancellationToken ct = default)
+    public Task<FeedPage> ReadFeedAsync(long after, int maxCount = 1000, CancellationToken ct = default) =>
+        ReadFeedAsync(after, maxCount, null, ct);
+
+    /// <summary>
+    /// Reads the global feed as <see cref="ReadFeedAsync(long, int, CancellationToken)"/> does, but only the events of
+    /// streams whose id starts with one of <paramref name="streamPrefixes"/> (all streams when null). The others are
+    /// skipped on the server; a page that comes back short still moves <see cref="FeedPage.NextAfter"/> to the head, so
+    /// a reader of a few streams passes over everything else without receiving it.
+    /// </summary>
+    public async Task<FeedPage> ReadFeedAsync(long after, int maxCount, IReadOnlyList<string>? streamPrefixes, CancellationToken ct = default)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_feed", ActivityKind.Client);
         var head = Volatile.Read(ref _knownHead);
@@ -34,10 +43,12 @@ public sealed partial class PostgresEventStore
 
         // This statement's snapshot is taken after the head was computed, which is what makes the head safe.
         await using var connection = await _feedDataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(Sql.ReadFeed, connection);
+        await using var cmd = new NpgsqlCommand(streamPrefixes is null ? Sql.ReadFeed : Sql.ReadFeedOf, connection);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        if (streamPrefixes is not null)
+            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streamPrefixes], NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         await cmd.PrepareAsync(ct).ConfigureAwait(false);
         var events = await ReadEventsAsync(cmd, ct).ConfigureAwait(false);
         var next = events.Count == maxCount ? events[^1].Position : head;

@@ -35,6 +35,14 @@ internal sealed class StoreSql(StoreNames names)
         ORDER BY position LIMIT $3
         """);
 
+    /// <summary>The feed filtered to streams whose id starts with one of $4: the events of other streams never leave the server.</summary>
+    public string ReadFeedOf { get; } = names.Render($$"""
+        (SELECT {{EventColumns}} FROM {schema}.events WHERE position > $1 AND position <= $2 AND stream_id ^@ ANY ($4) ORDER BY position LIMIT $3)
+        UNION ALL
+        (SELECT {{EventColumns}} FROM {schema}.events_archive WHERE position > $1 AND position <= $2 AND stream_id ^@ ANY ($4) ORDER BY position LIMIT $3)
+        ORDER BY position LIMIT $3
+        """);
+
     public string StreamVersion { get; } = names.Render("""
         SELECT coalesce((SELECT max(version) FROM {schema}.events WHERE stream_id = $1),
                         (SELECT version FROM {schema}.archived_streams WHERE stream_id = $1), 0)

@@ -29,6 +29,34 @@ public sealed class Global_feed(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task a_read_of_some_streams_returns_their_events_in_position_order_archived_ones_too_and_reaches_the_head()
+    {
+        var start = await Store.RefreshHeadAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (kept, other) = ($"pick{tag}-", $"other{tag}-");
+        for (var i = 0; i < 12; i++)
+            await Store.AppendAsync(i % 2 == 0 ? $"{kept}{i % 3}" : $"{other}{i}", ExpectedVersion.Any, Events(2));
+        await Store.ArchiveStreamAsync($"{kept}1");
+        await Store.AppendAsync($"{other}last", ExpectedVersion.Any, Events(3));
+
+        var read = new List<RecordedEvent>();
+        var after = start;
+        while (true)
+        {
+            var page = await Store.ReadFeedAsync(after, 5, [kept]);
+            read.AddRange(page.Events);
+            if (page.NextAfter <= after)
+                break;
+            after = page.NextAfter;
+        }
+        read.ShouldAllBe(e => e.StreamId.StartsWith(kept, StringComparison.Ordinal));
+        read.Select(e => e.Position).ShouldBe((await ReadAllAsync(start)).Where(e => e.StreamId.StartsWith(kept, StringComparison.Ordinal)).Select(e => e.Position));
+        read.Count.ShouldBe(12);
+        read.Any(e => e.StreamId == $"{kept}1").ShouldBeTrue("the archived stream's events");
+        after.ShouldBe(await Store.RefreshHeadAsync(), "the reader passed over the other streams up to the head");
+    }
+
+    [Fact]
     public async Task an_event_committed_later_with_a_lower_position_is_not_passed_over()
     {
         var start = await Store.RefreshHeadAsync();

@@ -9,6 +9,8 @@ internal sealed class CountingProjection : IProjection
 {
     public int? FailAfter { get; set; }
 
+    public IReadOnlyList<string>? StreamPrefixes { get; init; }
+
     public string Name => "counts";
 
     public async Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
@@ -328,6 +330,30 @@ public sealed class Projection_runner : IAsyncLifetime
         (await runner.RunRebuildBatchAsync()).ShouldBeGreaterThan(80, "one chunk of about 2.4 s, nearly three leases long");
         rivalGotIt.ShouldBeFalse("the lease was renewed while the chunk ran");
         (await runner.GetStatusAsync()).Owner.ShouldBe("slow");
+    }
+
+    [Fact]
+    public async Task a_projection_of_some_streams_is_given_only_their_events_and_still_follows_the_head()
+    {
+        var projection = new CountingProjection { StreamPrefixes = ["keep-"], FailAfter = null };
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "prefixed", BatchSize = 7 });
+        await runner.EnsureCreatedAsync();
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        for (var i = 0; i < 30; i++)
+            await Store.AppendAsync(i % 3 == 0 ? $"keep-{i % 4}" : $"skip-{i % 5}", ExpectedVersion.Any, Events(2));
+        await DrainAsync(runner);
+        await Store.AppendAsync("skip-last", ExpectedVersion.Any, Events(5)); // then the head moves on with none of its events
+        await DrainAsync(runner);
+
+        var counts = await CountsAsync(runner.LiveSchema);
+        counts.Keys.ShouldAllBe(k => k.StartsWith("keep-", StringComparison.Ordinal));
+        counts.Values.Sum().ShouldBe(20);
+        var status = await runner.GetStatusAsync();
+        (status.Position, status.LagPositions).ShouldBe((status.Head, 0L));
+
+        await runner.RebuildAsync();
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(counts);
+        (await runner.GetStatusAsync()).Position.ShouldBe(status.Head);
     }
 
     [Fact]

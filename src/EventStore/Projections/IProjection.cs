@@ -20,6 +20,12 @@ public interface IProjection
     int Version => 1;
 
     /// <summary>
+    /// The streams the projection reads, as id prefixes, or null for all. The runner asks the feed for these only, so
+    /// a projection of a few streams is not sent every event of the others (see <c>PostgresEventStore.ReadFeedAsync</c>).
+    /// </summary>
+    IReadOnlyList<string>? StreamPrefixes => null;
+
+    /// <summary>
     /// Creates the projection's tables, with the keys and indexes <see cref="ApplyAsync"/> relies on, in
     /// <paramref name="schema"/>, which exists and is empty.
     /// </summary>

@@ -192,10 +192,11 @@ public sealed class ProjectionRunner
         var session = TakeSession(position);
         while (true)
         {
-            var page = await _store.ReadFeedAsync(position, _options.BatchSize, ct).ConfigureAwait(false);
-            if (page.Events.Count == 0)
+            var page = await _store.ReadFeedAsync(position, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
+            if (page.NextAfter <= position)
                 break;
-            await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
+            if (page.Events.Count > 0)
+                await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
             position = page.NextAfter;
         }
         await session.FlushAsync(connection, ct).ConfigureAwait(false);
@@ -318,9 +319,9 @@ public sealed class ProjectionRunner
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project");
         activity?.SetTag("eventstore.projection", Name);
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).Position;
-        var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
-        if (page.Events.Count == 0)
-            return 0;
+        var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
+        if (page.NextAfter <= from)
+            return 0; // a page of none of the projection's events still moves the checkpoint on to the head
         if (activity is { Recorded: true })
             LinkToAppends(activity, page.Events);
 
@@ -330,7 +331,8 @@ public sealed class ProjectionRunner
         if (locked.Position != from)
             return 0; // moved meanwhile; the next call starts from the new checkpoint
 
-        await _projection.ApplyAsync(connection, LiveSchema, page.Events, ct).ConfigureAwait(false);
+        if (page.Events.Count > 0)
+            await _projection.ApplyAsync(connection, LiveSchema, page.Events, ct).ConfigureAwait(false);
         await MoveCheckpointAsync(connection, "position", page.NextAfter, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         activity?.SetTag("eventstore.event_count", page.Events.Count);
@@ -347,8 +349,8 @@ public sealed class ProjectionRunner
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project.rebuild");
         activity?.SetTag("eventstore.projection", Name);
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.");
-        var page = await _store.ReadFeedAsync(from, _options.BatchSize, ct).ConfigureAwait(false);
-        if (page.Events.Count == 0)
+        var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
+        if (page.NextAfter <= from)
             return 0;
 
         var session = TakeSession(from);
@@ -360,8 +362,9 @@ public sealed class ProjectionRunner
         while (true)
         {
             var full = page.Events.Count == _options.BatchSize; // a short page reached the head
-            var next = full ? _store.ReadFeedAsync(page.NextAfter, _options.BatchSize, ct) : null;
-            await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
+            var next = full ? _store.ReadFeedAsync(page.NextAfter, _options.BatchSize, _projection.StreamPrefixes, ct) : null;
+            if (page.Events.Count > 0)
+                await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
             (applied, position) = (applied + page.Events.Count, page.NextAfter);
             if (next is null)
                 break;

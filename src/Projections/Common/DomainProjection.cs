@@ -23,6 +23,9 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
 
     public abstract string Name { get; }
 
+    /// <summary>The streams of the projection's kinds: the runner's feed reads skip every other stream on the server.</summary>
+    public IReadOnlyList<string> StreamPrefixes => _prefixes;
+
     public virtual int Version => 1;
 
     public abstract Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct);
