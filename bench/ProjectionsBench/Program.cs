@@ -12,9 +12,13 @@ using Npgsql;
 
 // Phases run as separate processes (see run.sh), so the rebuild's peak memory is the rebuild's alone.
 //   load    --members N     generate and bulk-import the data set into schema "pbench"
-//   rebuild --batch N       rebuild every projection from position 0, one after the other, then all four at once
+//   build   --batch N       build the four live schemas from one pass over the feed, through their rebuild sessions
+//   rebuild --batch N       rebuild every projection with its runner, one after the other, then all four at once
+//                           (--together-only: only at once)
 //   query   --iterations N  latency of the read endpoints' queries at this size
+// Batches default to the runner's (ProjectionRunnerOptions.BatchSize), as the Host runs them.
 var phase = args.FirstOrDefault() ?? "all";
+var runnerBatch = new ProjectionRunnerOptions().BatchSize;
 int Option(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
@@ -93,7 +97,7 @@ if (phase is "apply" or "all")
     // The projections' own cost: the feed is read once up front with a page query that walks the position index
     // (see README: the engine's feed query sorts the whole remaining range per page), then each projection applies it
     // batch by batch in a transaction per batch, as the runner does, into a scratch schema.
-    var batch = Option("--batch", 10_000);
+    var batch = Option("--batch", runnerBatch);
     var pages = new List<IReadOnlyList<RecordedEvent>>();
     var sw = Stopwatch.StartNew();
     long after = 0, total = 0;
@@ -138,7 +142,7 @@ if (phase == "build")
     // feed read once: each page goes to every projection's rebuild session (IRebuildSession) in that projection's own
     // transaction, committed after each chunk of the runner's default length (a minute), the sessions kept between
     // chunks. Used to build the 1-million-member set for the query phase.
-    var batch = Option("--batch", 10_000);
+    var batch = Option("--batch", runnerBatch);
     var chunk = TimeSpan.FromSeconds(Option("--chunk-seconds", (int)new ProjectionRunnerOptions().RebuildChunkTime.TotalSeconds));
     var builders = new List<(IProjection Projection, IRebuildSession Session, NpgsqlConnection Connection)>();
     foreach (var projection in catalog.All)
@@ -205,32 +209,34 @@ if (phase == "build")
     Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB; GCs gen0/1/2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1}s");
     foreach (var b in builders)
         await b.Connection.DisposeAsync();
+    // Where four runners would have left their checkpoints, so that runners started later (the rebuild phase) go on from there.
+    await Execute($"UPDATE {Schema}.projections SET position = {await store.RefreshHeadAsync()}, rebuild_position = NULL");
     foreach (var projection in catalog.All)
         await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
 }
 
 if (phase is "rebuild" or "all")
 {
-    var batch = Option("--batch", 10_000);
+    var batch = Option("--batch", runnerBatch);
     var total = await Scalar<long>($"SELECT count(*) FROM {Schema}.events");
     Log($"rebuilding {catalog.All.Count()} projections over {total:N0} events, batch {batch:N0}");
     var results = new List<(string Name, double Seconds)>();
-    foreach (var projection in catalog.All)
+    foreach (var projection in args.Contains("--together-only") ? [] : catalog.All)
     {
         var before = cpu.Read();
         var seconds = await RebuildAsync(projection, batch);
         results.Add((projection.Name, seconds));
         Log($"  {projection.Name,-10} {seconds,7:F1}s  {total / seconds,10:N0} events/s  {Cpu(before, total)}");
     }
-    var sequential = results.Sum(r => r.Seconds);
-    Log($"  one after the other: {sequential:F1}s");
+    if (results.Count > 0)
+        Log($"  one after the other: {results.Sum(r => r.Seconds):F1}s");
 
     var all = Stopwatch.StartNew();
     var allBefore = cpu.Read();
     await Task.WhenAll(catalog.All.Select(p => Task.Run(() => RebuildAsync(p, batch))));
     Log($"  all four at once: {all.Elapsed.TotalSeconds:F1}s, {total / all.Elapsed.TotalSeconds:N0} events/s per projection  {Cpu(allBefore, total * 4)} (4 × events)");
     using var self = Process.GetCurrentProcess();
-    Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+    Log($"  peak working set of this process: {self.PeakWorkingSet64 / 1024 / 1024:N0} MiB; GCs gen0/1/2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1}s");
     foreach (var projection in catalog.All)
         await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
 }

@@ -12,10 +12,10 @@ trap 'pg_stop "$root/.local/pbench"' EXIT
 dotnet build bench/ProjectionsBench -c Release -v q
 run() { dotnet run --project bench/ProjectionsBench -c Release --no-build -- "$@"; }
 run load --members "$members"
-run build --batch 20000                      # all four read models from one pass over the feed
+run build                                    # all four read models from one pass over the feed (their rebuild sessions)
+run rebuild --together-only                  # the four runners rebuilding at once, each reading the feed itself
 run query --iterations 300
-# On a small set (it holds the feed in memory): each projection alone, then the runner's own blue/green rebuild,
-# whose feed query sorts the remaining range per page (see README).
+# On a small set: each projection alone from a feed held in memory, then each runner's rebuild alone and all at once.
 PBENCH_SCHEMA=pbench_small run load --members 50000
-PBENCH_SCHEMA=pbench_small run apply --batch 10000
-PBENCH_SCHEMA=pbench_small run rebuild --batch 10000
+PBENCH_SCHEMA=pbench_small run apply
+PBENCH_SCHEMA=pbench_small run rebuild

@@ -140,9 +140,11 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
     }
 
     /// <summary>
-    /// Writes many rows at once (a rebuild's flush): a binary <c>COPY</c> into a temporary table, then one
+    /// Writes many rows at once (a rebuild's flush): a binary <c>COPY</c> into a staging table, then one
     /// <c>INSERT … ON CONFLICT DO UPDATE</c> with the derived columns and joins of <see cref="WriteAsync"/>. Past a
-    /// few thousand rows this is far cheaper than arrays of every column, and it has no size limit.
+    /// few thousand rows this is far cheaper than arrays of every column, and it has no size limit. The staging table
+    /// is unlogged and lives in <paramref name="schema"/> only until the statement ends (a temporary table of a
+    /// million rows overflows the session's small local buffers: its <c>COPY</c> measured 45 % slower).
     /// </summary>
     public async Task CopyAsync(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows, CancellationToken ct,
         IReadOnlyList<(string Column, string Expression)>? derived = null, string joins = "")
@@ -150,10 +152,9 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         if (rows.Count == 0)
             return;
         derived ??= [];
-        var staging = "staging_" + Table;
+        var staging = $"{schema}.staging_{Table}";
         await Db.ExecuteAsync(connection, $"""
-            CREATE TEMP TABLE IF NOT EXISTS {staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {c.Type}"))}) ON COMMIT DELETE ROWS;
-            TRUNCATE {staging};
+            CREATE UNLOGGED TABLE {staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {c.Type}"))});
             """, ct).ConfigureAwait(false);
         await using (var importer = await connection.BeginBinaryImportAsync(
             $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
@@ -171,7 +172,8 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
             INSERT INTO {schema}.{Table} ({string.Join(", ", names)})
             SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
               FROM {staging} u {joins}
-            ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))}
+            ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))};
+            DROP TABLE {staging};
             """, ct).ConfigureAwait(false);
     }
 
