@@ -161,6 +161,15 @@ public sealed class Projection_runner : IAsyncLifetime
         while (await runner.RunBatchAsync() > 0) { }
     }
 
+    /// <summary>Creates the projection, takes the lease, applies the feed to the live tables and starts a rebuild.</summary>
+    private static async Task StartRebuildAsync(ProjectionRunner runner)
+    {
+        await runner.EnsureCreatedAsync();
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        await DrainAsync(runner);
+        await runner.StartRebuildAsync();
+    }
+
     [Fact]
     public async Task an_incremental_build_equals_a_rebuild_from_scratch_after_a_long_random_run()
     {
@@ -256,10 +265,7 @@ public sealed class Projection_runner : IAsyncLifetime
         await RandomRunAsync(seed: 11, appends: 120);
         var projection = new HoldingCountingProjection();
         var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "chunks", BatchSize = 20, RebuildChunkEvents = 60 });
-        await runner.EnsureCreatedAsync();
-        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
-        await DrainAsync(runner);
-        await runner.StartRebuildAsync();
+        await StartRebuildAsync(runner);
 
         (await runner.RunRebuildBatchAsync()).ShouldBe(60, "three batches of 20 in one chunk");
         (await runner.RunRebuildBatchAsync()).ShouldBe(60);
@@ -288,10 +294,7 @@ public sealed class Projection_runner : IAsyncLifetime
         ProjectionRunner Make(string owner) =>
             new(Store, projection, new ProjectionRunnerOptions { Owner = owner, BatchSize = 20, RebuildChunkEvents = 40 });
         var first = Make("first");
-        await first.EnsureCreatedAsync();
-        (await first.TryAcquireLeaseAsync()).ShouldBeTrue();
-        await DrainAsync(first);
-        await first.StartRebuildAsync();
+        await StartRebuildAsync(first);
         await first.RunRebuildBatchAsync();
 
         // The first runner stalls; the second takes over and moves the rebuild on by a chunk of its own.
@@ -316,10 +319,7 @@ public sealed class Projection_runner : IAsyncLifetime
         var lease = TimeSpan.FromMilliseconds(900);
         var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "slow", BatchSize = 10, LeaseDuration = lease });
         var rival = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "rival", BatchSize = 10, LeaseDuration = lease });
-        await runner.EnsureCreatedAsync();
-        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
-        await DrainAsync(runner);
-        await runner.StartRebuildAsync();
+        await StartRebuildAsync(runner);
         var rivalGotIt = false;
         projection.OnApply = async batch =>
         {
