@@ -30,7 +30,7 @@ namespace CoManagement.Projections.Coverage;
 /// </list>
 /// Current figures add the subtree's leaf counters at query time and subtract what expired between the clock and now.
 /// </summary>
-internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSettings settings)
+internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSettings settings, int heldRows)
     : DomainProjection(registry, StreamKind.Organization, StreamKind.Member)
 {
     public const string Out = "out";
@@ -216,6 +216,9 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
     }
 
     internal DomainSettings Settings => _settings;
+
+    /// <summary>The most episodes a rebuild session keeps in memory (see <see cref="ProjectionCatalog"/>).</summary>
+    internal int HeldRows => heldRows;
 
     internal MemberRowTable Episodes { get; } = new(new RowTable<MemberRow>("episodes", EpisodeColumns), EpisodeDerived,
         s => $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id")

@@ -33,7 +33,7 @@ internal sealed class HeldCoverage : CoverageState
     private readonly record struct Stored(string MemberId, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed);
 
     private HeldCoverage(CoverageProjection projection, string schema) : base(projection, schema) =>
-        _episodes = projection.Episodes.Held(schema);
+        _episodes = projection.Episodes.Held(schema, projection.HeldRows);
 
     protected override IMemberRows Episodes => _episodes;
 

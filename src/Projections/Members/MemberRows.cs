@@ -27,7 +27,7 @@ internal sealed record MemberRowTable(RowTable<MemberRow> Table, IReadOnlyList<(
 
     public StoredMemberRows Stored(string schema) => new(this, schema);
 
-    public HeldMemberRows Held(string schema) => new(this, schema);
+    public HeldMemberRows Held(string schema, int maxRows) => new(this, schema, maxRows);
 }
 
 /// <summary>Rows read and written in their table, one statement each per batch.</summary>
@@ -46,9 +46,9 @@ internal sealed class StoredMemberRows(MemberRowTable table, string schema) : IM
 /// written when the session flushes (<see cref="FlushAsync"/>), with one <c>COPY</c>. A member touched by twenty
 /// batches of a chunk is written once, not twenty times, and never read back. Held rows share their common strings
 /// and keep only what the table stores (<see cref="MemberRowTable.Trim"/>): a million of them stay small, and cheap
-/// for the garbage collector to walk.
+/// for the garbage collector to walk. Past <c>maxRows</c> they are written and let go.
 /// </summary>
-internal sealed class HeldMemberRows(MemberRowTable table, string schema) : IMemberRows
+internal sealed class HeldMemberRows(MemberRowTable table, string schema, int maxRows) : IMemberRows
 {
     private readonly Dictionary<string, MemberRow> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberRow> _changed = new(StringComparer.Ordinal);
@@ -68,7 +68,7 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema) : IMem
         return found;
     }
 
-    public Task WriteAsync(NpgsqlConnection c, List<MemberRow> rows, Func<MemberRow, bool> loaded, CancellationToken ct)
+    public async Task WriteAsync(NpgsqlConnection c, List<MemberRow> rows, Func<MemberRow, bool> loaded, CancellationToken ct)
     {
         foreach (var row in rows)
         {
@@ -76,7 +76,12 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema) : IMem
             row.ShareStrings(_strings);
             _rows[row.MemberId] = _changed[row.MemberId] = row;
         }
-        return Task.CompletedTask;
+        if (_rows.Count > maxRows)
+        {
+            // Memory is bounded: write what changed and let every row go; later batches read back the ones they need.
+            await FlushAsync(c, ct).ConfigureAwait(false);
+            _rows.Clear();
+        }
     }
 
     /// <summary>Writes the rows changed since the last flush, with the organisation tree as it is now.</summary>

@@ -11,11 +11,12 @@ namespace CoManagement.Projections.Roster;
 /// copy of the organisation tree for the ancestor arrays and the in-province flag. A rebuild holds the rows in memory
 /// (<see cref="Session"/>).
 /// </summary>
-internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProjection(registry, StreamKind.Organization, StreamKind.Member)
+internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows) : DomainProjection(registry, StreamKind.Organization, StreamKind.Member)
 {
     public const string Table = "roster";
 
     private readonly MemberTable _members = new(Table);
+    private readonly int _heldRows = heldRows;
 
     public override string Name => ProjectionNames.Roster;
 
@@ -43,7 +44,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry) : DomainProje
     /// </summary>
     private sealed class Session(RosterProjection p, string s) : IRebuildSession
     {
-        private readonly HeldMemberRows _rows = p._members.Rows.Held(s);
+        private readonly HeldMemberRows _rows = p._members.Rows.Held(s, p._heldRows);
 
         public async Task ApplyAsync(NpgsqlConnection c, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
