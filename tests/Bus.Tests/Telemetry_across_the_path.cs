@@ -69,7 +69,7 @@ public sealed class Telemetry_across_the_path(BusHost host) : IClassFixture<BusH
         _meters.RecordObservableInstruments();
         _counters.GetValueOrDefault("eventstore.events.appended").ShouldBeGreaterThanOrEqualTo(1);
         _counters.GetValueOrDefault("eventstore.append.duration").ShouldBeGreaterThanOrEqualTo(1);
-        _counters.GetValueOrDefault("eventstore.projection.events.applied").ShouldBeGreaterThanOrEqualTo(catalog.Async.Count);
+        _counters.GetValueOrDefault("eventstore.projection.events.applied").ShouldBeGreaterThanOrEqualTo(1, "coverage applied the member's event (bilateral reads no member streams)");
     }
 
     /// <summary>The span's parent, grandparent, … among the spans recorded, nearest first.</summary>

@@ -281,9 +281,20 @@ public sealed class Projection_runner : IAsyncLifetime
         (await CountsAsync(runner.ShadowSchema)).Values.Sum().ShouldBe(120);
 
         projection.OnApply = null;
-        await runner.RebuildAsync();
+        var progress = new Recorder();
+        await runner.RebuildAsync(progress);
         projection.SessionsOpened.ShouldBe(2);
         (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+        var head = (await runner.GetStatusAsync()).Head;
+        var batches = (int)Math.Ceiling((head - committed!.Value) / 20.0);
+        progress.Positions.Distinct().Count().ShouldBeGreaterThanOrEqualTo(batches, "progress after every batch, not only every chunk");
+    }
+
+    private sealed class Recorder : IProgress<(long Position, long Head)>
+    {
+        public List<long> Positions { get; } = [];
+
+        public void Report((long Position, long Head) value) => Positions.Add(value.Position);
     }
 
     [Fact]

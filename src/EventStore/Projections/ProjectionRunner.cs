@@ -135,18 +135,20 @@ public sealed class ProjectionRunner
     /// shadow in when it has caught up with the live checkpoint. Returns the events applied; 0 and no rebuild in
     /// progress once swapped. Resumes after a crash from its checkpoint.
     /// </summary>
-    public async Task<int> RunRebuildBatchAsync(CancellationToken ct = default)
+    public Task<int> RunRebuildBatchAsync(CancellationToken ct = default) => RunRebuildBatchAsync(null, ct);
+
+    private async Task<int> RunRebuildBatchAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct)
     {
         var status = await GetStatusAsync(ct).ConfigureAwait(false);
         if (status.RebuildPosition is not { } rebuilt)
             return 0;
-        var applied = await RunRebuildChunkAsync(ct).ConfigureAwait(false);
+        var applied = await RunRebuildChunkAsync(progress, ct).ConfigureAwait(false);
         if (applied == 0 && rebuilt >= status.Position)
             await SwapAsync(ct).ConfigureAwait(false);
         return applied;
     }
 
-    /// <summary>Rebuilds to the end and swaps, reporting progress as (position, head).</summary>
+    /// <summary>Rebuilds to the end and swaps, reporting progress as (position applied, head) after every batch.</summary>
     public async Task RebuildAsync(IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
         if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
@@ -155,7 +157,7 @@ public sealed class ProjectionRunner
         {
             // Keep the live side moving too, so the shadow has a target to meet.
             await RunBatchAsync(ct).ConfigureAwait(false);
-            await RunRebuildBatchAsync(ct).ConfigureAwait(false);
+            await RunRebuildBatchAsync(progress, ct).ConfigureAwait(false);
             var status = await GetStatusAsync(ct).ConfigureAwait(false);
             progress?.Report((status.RebuildPosition ?? status.Position, status.Head));
             if (!status.Rebuilding)
@@ -175,7 +177,7 @@ public sealed class ProjectionRunner
             throw new ProjectionOwnershipLostException(Name, Owner);
         if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
             await StartRebuildAsync(ct).ConfigureAwait(false);
-        while (await RunRebuildChunkAsync(ct).ConfigureAwait(false) > 0)
+        while (await RunRebuildChunkAsync(progress, ct).ConfigureAwait(false) > 0)
         {
             var status = await GetStatusAsync(ct).ConfigureAwait(false);
             progress?.Report((status.RebuildPosition ?? 0, status.Head));
@@ -344,7 +346,7 @@ public sealed class ProjectionRunner
     /// Applies one chunk of the rebuild: batches through the session in one transaction, the next page read while
     /// the current one is applied, then the session's flush, the fence check and the checkpoint, committed together.
     /// </summary>
-    private async Task<int> RunRebuildChunkAsync(CancellationToken ct)
+    private async Task<int> RunRebuildChunkAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project.rebuild");
         activity?.SetTag("eventstore.projection", Name);
@@ -366,6 +368,7 @@ public sealed class ProjectionRunner
             if (page.Events.Count > 0)
                 await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
             (applied, position) = (applied + page.Events.Count, page.NextAfter);
+            progress?.Report((position, page.Head)); // applied, committed with the chunk
             if (next is null)
                 break;
             page = await next.ConfigureAwait(false);
