@@ -20,6 +20,17 @@ internal static class Db
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// For statements whose time grows with a table (a rebuild's bulk writes, index builds): no command timeout, which
+    /// would otherwise end them after the connection's default 30 seconds however much work they had left.
+    /// </summary>
+    public static async Task ExecuteUnboundedAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = Command(connection, sql);
+        cmd.CommandTimeout = 0;
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Several statements in one round trip; PostgreSQL takes parameters only one statement at a time.</summary>
     public static async Task ExecuteBatchAsync(NpgsqlConnection connection, CancellationToken ct, params (string Sql, object?[] Values)[] statements)
     {

@@ -159,6 +159,7 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         await using (var importer = await connection.BeginBinaryImportAsync(
             $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
         {
+            importer.Timeout = TimeSpan.Zero; // none: completing a million-row COPY can take longer than a command may
             foreach (var row in rows)
             {
                 await importer.StartRowAsync(ct).ConfigureAwait(false);
@@ -168,7 +169,7 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
             await importer.CompleteAsync(ct).ConfigureAwait(false);
         }
         var names = columns.Select(c => c.Name).Concat(derived.Select(d => d.Column)).ToArray();
-        await Db.ExecuteAsync(connection, $"""
+        await Db.ExecuteUnboundedAsync(connection, $"""
             INSERT INTO {schema}.{Table} ({string.Join(", ", names)})
             SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
               FROM {staging} u {joins}

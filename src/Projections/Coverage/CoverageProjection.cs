@@ -174,7 +174,7 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
     /// (<see cref="HeldCoverage"/>), so the shadow gets these indexes only once, before it is swapped in.
     /// </summary>
     public override Task CreateReadIndexesAsync(NpgsqlConnection connection, string s, CancellationToken ct) =>
-        Db.ExecuteAsync(connection, $"""
+        Db.ExecuteUnboundedAsync(connection, $"""
             CREATE INDEX ON {s}.episodes (last_activity_at) WHERE open;
             CREATE INDEX ON {s}.episodes (last_contact_at) WHERE open;
             """, ct);

@@ -27,7 +27,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema), ct);
 
     public override Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
-        Db.ExecuteAsync(connection, _members.CreateReadIndexes(schema), ct);
+        Db.ExecuteUnboundedAsync(connection, _members.CreateReadIndexes(schema), ct);
 
     public override IRebuildSession OpenRebuildSession(string schema) => new Session(this, schema);
 
