@@ -159,7 +159,9 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         await using (var importer = await connection.BeginBinaryImportAsync(
             $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
         {
-            importer.Timeout = TimeSpan.Zero; // none: completing a million-row COPY can take longer than a command may
+            // Completing a million-row COPY can take longer than a command may (30 s by default). TimeSpan.Zero, which
+            // means "no timeout" for commands, timed the import out at once here (Npgsql 10), so the bound is explicit.
+            importer.Timeout = TimeSpan.FromHours(1);
             foreach (var row in rows)
             {
                 await importer.StartRowAsync(ct).ConfigureAwait(false);
