@@ -116,7 +116,6 @@ public sealed class ProjectionRunner
         _fence = null;
     }
 
-    
     /// <summary>Starts (or restarts) a rebuild from position 0 into the shadow schema; live tables keep serving.</summary>
     public async Task StartRebuildAsync(CancellationToken ct = default)
     {

@@ -186,7 +186,7 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
         await state.SaveClockAsync(c, ct).ConfigureAwait(false);
     }
 
-    /// <summary>A rebuild holds the episodes, counters and cells in memory (<see cref="HeldCoverage"/>).</summary>
+    /// <summary>A rebuild holds the episodes, counters, cells and year to date in memory (<see cref="HeldCoverage"/>).</summary>
     public override IRebuildSession OpenRebuildSession(string schema) => new HeldCoverage.Session(this, schema);
 
     /// <summary>Applies decoded events, in feed order, to <paramref name="state"/>, closing months as business time passes them.</summary>
