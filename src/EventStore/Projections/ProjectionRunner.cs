@@ -364,8 +364,16 @@ public sealed class ProjectionRunner
         {
             var full = page.Events.Count == _options.BatchSize; // a short page reached the head
             var next = full ? _store.ReadFeedAsync(page.NextAfter, _options.BatchSize, _projection.StreamPrefixes, ct) : null;
-            if (page.Events.Count > 0)
-                await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
+            try
+            {
+                if (page.Events.Count > 0)
+                    await session.ApplyAsync(connection, page.Events, ct).ConfigureAwait(false);
+            }
+            catch when (next is not null)
+            {
+                _ = next.ContinueWith(t => t.Exception, TaskScheduler.Default); // the page read ahead is not needed: observe its failure, if any
+                throw;
+            }
             (applied, position) = (applied + page.Events.Count, page.NextAfter);
             progress?.Report((position, page.Head)); // applied, committed with the chunk
             if (next is null)

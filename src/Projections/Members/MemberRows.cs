@@ -56,14 +56,19 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
 
     public async Task<Dictionary<string, MemberRow>> LoadAsync(NpgsqlConnection c, string[] memberIds, CancellationToken ct)
     {
-        var missing = memberIds.Where(id => !_rows.ContainsKey(id)).ToArray();
-        foreach (var row in await table.Table.LoadAsync(c, schema, missing, () => new MemberRow(), ct).ConfigureAwait(false))
-            _rows[row.MemberId] = row;
         var found = new Dictionary<string, MemberRow>(memberIds.Length, StringComparer.Ordinal);
+        List<string>? missing = null;
         foreach (var id in memberIds)
         {
             if (_rows.TryGetValue(id, out var row))
                 found[id] = row;
+            else
+                (missing ??= []).Add(id);
+        }
+        if (missing is not null)
+        {
+            foreach (var row in await table.Table.LoadAsync(c, schema, [.. missing], () => new MemberRow(), ct).ConfigureAwait(false))
+                _rows[row.MemberId] = found[row.MemberId] = row;
         }
         return found;
     }
