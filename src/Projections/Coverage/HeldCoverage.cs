@@ -9,9 +9,9 @@ namespace CoManagement.Projections.Coverage;
 /// <summary>
 /// Coverage as a rebuild holds it: episodes, counters, cells and the year to date in memory, written when the runner
 /// ends a chunk; a month close rolls them up in memory, over the tree as it is then, as the stored path's statement
-/// does. The lapse of the activity and contact windows, which batch by batch
-/// is an indexed range over the stored episodes, is here two queues ordered by the instant each stored episode's window
-/// ends; an entry counts only while it is the member's latest stored version, exactly as the table would hold it.
+/// does. The lapse of the activity and contact windows, batch by batch an indexed range over the stored episodes, is
+/// here two queues ordered by the instant each stored episode's window ends; an entry counts only while it is the
+/// member's latest stored version, exactly as the table would hold it.
 /// </summary>
 internal sealed class HeldCoverage : CoverageState
 {
