@@ -138,24 +138,24 @@ if (phase is "apply" or "all")
 if (phase == "build")
 {
     // Builds all four live schemas from one pass over the feed, as four runners rebuilding at once would, but with the
-    // feed read once: each page goes to every projection's rebuild session (IRebuildSession) in that projection's own
+    // feed read once: each page goes to every projection's rebuild session (IProjectionSession) in that projection's own
     // transaction, committed after each chunk of the runner's default length (a minute), the sessions kept between
     // chunks. Used to build the 1-million-member set for the query phase.
     var batch = Option("--batch", runnerBatch);
-    var chunk = TimeSpan.FromSeconds(Option("--chunk-seconds", (int)new ProjectionRunnerOptions().RebuildChunkTime.TotalSeconds));
-    var builders = new List<(IProjection Projection, IRebuildSession Session, NpgsqlConnection Connection)>();
+    var chunk = TimeSpan.FromSeconds(Option("--chunk-seconds", (int)new ProjectionRunnerOptions().ChunkTime.TotalSeconds));
+    var builders = new List<(IProjection Projection, IProjectionSession Session, NpgsqlConnection Connection)>();
     foreach (var projection in catalog.All)
     {
         var live = catalog.SchemaOf(projection.Name);
         await Execute($"DROP SCHEMA IF EXISTS {live} CASCADE; CREATE SCHEMA {live}");
         var connection = await dataSource.OpenConnectionAsync();
         await projection.CreateAsync(connection, live, default);
-        builders.Add((projection, projection.OpenRebuildSession(live), connection));
+        builders.Add((projection, projection.OpenSession(live), connection));
     }
     var sw = Stopwatch.StartNew();
     var before = cpu.Read();
     var busy = catalog.All.ToDictionary(p => p.Name, _ => 0.0);
-    async Task EachAsync(Func<(IProjection Projection, IRebuildSession Session, NpgsqlConnection Connection), Task> work) =>
+    async Task EachAsync(Func<(IProjection Projection, IProjectionSession Session, NpgsqlConnection Connection), Task> work) =>
         await Task.WhenAll(builders.Select(b => Task.Run(async () =>
         {
             var t = Stopwatch.StartNew();

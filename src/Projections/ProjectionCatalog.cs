@@ -28,17 +28,17 @@ public static class ProjectionNames
 /// </summary>
 public sealed class ProjectionCatalog
 {
-    /// <param name="heldRowsPerRebuild">
+    /// <param name="heldRowsPerSession">
     /// The most member rows the roster's or coverage's rebuild session keeps in memory; past it, the session writes
     /// them and lets them go, and reads back what later batches need. A million members fit in the default: rebuilding
     /// all four read models at once held about 2 GB (bench/ProjectionsBench).
     /// </param>
-    public ProjectionCatalog(string storeSchema, EventTypeRegistry registry, DomainSettings? settings = null, int heldRowsPerRebuild = 2_000_000)
+    public ProjectionCatalog(string storeSchema, EventTypeRegistry registry, DomainSettings? settings = null, int heldRowsPerSession = 2_000_000)
     {
         StoreSchema = storeSchema;
         Settings = settings ?? DomainSettings.Default;
-        Inline = [new OrgsProjection(registry), new RosterProjection(registry, heldRowsPerRebuild)];
-        Async = [new CoverageProjection(registry, Settings, heldRowsPerRebuild), new BilateralProjection(registry)];
+        Inline = [new OrgsProjection(registry), new RosterProjection(registry, heldRowsPerSession)];
+        Async = [new CoverageProjection(registry, Settings, heldRowsPerSession), new BilateralProjection(registry)];
         AppendListeners = [.. Inline.Select(p => new InlineProjection(p, SchemaOf(p.Name)))];
     }
 

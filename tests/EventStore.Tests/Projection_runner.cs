@@ -58,13 +58,13 @@ internal sealed class HoldingCountingProjection : IProjection
     public Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
         _live.ApplyAsync(connection, schema, events, ct);
 
-    public IRebuildSession OpenRebuildSession(string schema)
+    public IProjectionSession OpenSession(string schema)
     {
         SessionsOpened++;
         return new Session(this, schema);
     }
 
-    private sealed class Session(HoldingCountingProjection owner, string schema) : IRebuildSession
+    private sealed class Session(HoldingCountingProjection owner, string schema) : IProjectionSession
     {
         private Dictionary<string, (int N, long Last)>? _counts;
         private readonly HashSet<string> _changed = [];
@@ -125,7 +125,7 @@ public sealed class Projection_runner : IAsyncLifetime
     private ProjectionRunner Runner(CountingProjection? projection = null, string? owner = null) =>
         new(Store, projection ?? new CountingProjection(), new ProjectionRunnerOptions
         {
-            Owner = owner ?? "runner-" + Guid.NewGuid().ToString("N")[..8], BatchSize = 50, RebuildChunkEvents = 50,
+            Owner = owner ?? "runner-" + Guid.NewGuid().ToString("N")[..8], BatchSize = 50, ChunkEvents = 50,
         });
 
     private async Task<SortedDictionary<string, int>> CountsAsync(string schema)
@@ -264,7 +264,7 @@ public sealed class Projection_runner : IAsyncLifetime
     {
         await RandomRunAsync(seed: 11, appends: 120);
         var projection = new HoldingCountingProjection();
-        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "chunks", BatchSize = 20, RebuildChunkEvents = 60 });
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "chunks", BatchSize = 20, ChunkEvents = 60 });
         await StartRebuildAsync(runner);
 
         (await runner.RunRebuildBatchAsync()).ShouldBe(60, "three batches of 20 in one chunk");
@@ -303,7 +303,7 @@ public sealed class Projection_runner : IAsyncLifetime
         await RandomRunAsync(seed: 12, appends: 80);
         var projection = new HoldingCountingProjection();
         ProjectionRunner Make(string owner) =>
-            new(Store, projection, new ProjectionRunnerOptions { Owner = owner, BatchSize = 20, RebuildChunkEvents = 40 });
+            new(Store, projection, new ProjectionRunnerOptions { Owner = owner, BatchSize = 20, ChunkEvents = 40 });
         var first = Make("first");
         await StartRebuildAsync(first);
         await first.RunRebuildBatchAsync();
@@ -365,6 +365,32 @@ public sealed class Projection_runner : IAsyncLifetime
         await runner.RebuildAsync();
         (await CountsAsync(runner.LiveSchema)).ShouldBe(counts);
         (await runner.GetStatusAsync()).Position.ShouldBe(status.Head);
+    }
+
+    [Fact]
+    public async Task a_live_runner_far_behind_catches_up_in_chunks_through_the_session_then_goes_on_batch_by_batch()
+    {
+        await RandomRunAsync(seed: 14, appends: 100);
+        var projection = new HoldingCountingProjection();
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions
+        {
+            Owner = "catching-up", BatchSize = 10, CatchUpEvents = 50, ChunkEvents = 40,
+        });
+        await runner.EnsureCreatedAsync();
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        var applied = new List<int>();
+        for (int n; (n = await runner.RunBatchAsync()) > 0;)
+            applied.Add(n);
+        applied.First().ShouldBe(40, "a chunk of four batches while far behind");
+        applied.Last().ShouldBeLessThanOrEqualTo(10, "batch by batch once close to the head");
+        (projection.SessionsOpened, projection.Flushes).ShouldBe((1, applied.Count(n => n > 10)));
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+
+        // Batches applied without the session made it stale: far behind again, the runner starts a new one.
+        await RandomRunAsync(seed: 15, appends: 60);
+        await DrainAsync(runner);
+        projection.SessionsOpened.ShouldBe(2);
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
     }
 
     [Fact]

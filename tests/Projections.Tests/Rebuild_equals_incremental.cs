@@ -17,7 +17,7 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _w.DisposeAsync();
 
     /// <summary>
-    /// A rebuild holds rows in memory between its chunks (<see cref="IRebuildSession"/>): in one chunk; in chunks of
+    /// A rebuild holds rows in memory between its chunks (<see cref="IProjectionSession"/>): in one chunk; in chunks of
     /// 200 events with the session kept; in chunks each run by a new runner, whose new session starts from what the
     /// previous chunks stored (as after a crash); and with room for 10 members' rows, so sessions keep writing theirs
     /// and reading them back.
@@ -29,7 +29,7 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
     [InlineData(int.MaxValue, false, 10)]
     public async Task every_projection_built_batch_by_batch_equals_its_rebuild_from_scratch_after_a_long_random_run(int chunkEvents, bool newRunnerEachChunk, int heldRows)
     {
-        var rebuilding = new ProjectionCatalog(_w.Schema, _w.Registry, heldRowsPerRebuild: heldRows);
+        var rebuilding = new ProjectionCatalog(_w.Schema, _w.Registry, heldRowsPerSession: heldRows);
         var random = new Random(7);
         var generator = new LifecycleGenerator(_w, seed: 20250101);
         // The async projections follow along in batches of odd sizes, so batch cuts fall everywhere.
@@ -111,7 +111,7 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
         {
             var schema = _w.Catalog.SchemaOf(projection.Name);
             var before = await DumpSchemaAsync(schema);
-            var runner = _w.Runner(projection, batchSize: 1, rebuildChunkEvents: 1000);
+            var runner = _w.Runner(projection, batchSize: 1, chunkEvents: 1000);
             if (_w.Catalog.IsInline(projection.Name))
             {
                 await runner.RebuildInlineAsync();
@@ -125,6 +125,41 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
             foreach (var table in before.Keys)
                 after[table].ShouldBe(before[table], $"{projection.Name}.{table} differs after a rebuild");
         }
+    }
+
+    /// <summary>
+    /// A live runner far behind the head catches up in chunks through the projection's session; its tables end as
+    /// those built batch by batch.
+    /// </summary>
+    [Fact]
+    public async Task async_projections_far_behind_catch_up_in_chunks_and_end_as_built_batch_by_batch()
+    {
+        var generator = new LifecycleGenerator(_w, seed: 20250202);
+        await generator.RunAsync(members: 40, steps: 800, between: _ => Task.CompletedTask);
+        foreach (var projection in _w.Catalog.Async)
+        {
+            var schema = _w.Catalog.SchemaOf(projection.Name);
+            await DrainAsync(_w.Runner(projection, batchSize: 37));
+            var batchByBatch = await DumpSchemaAsync(schema);
+
+            await _w.ExecuteAsync($"DROP SCHEMA {schema} CASCADE; UPDATE {_w.Schema}.projections SET position = 0 WHERE name = '{projection.Name}'");
+            var catchingUp = _w.Runner(projection, batchSize: 37, chunkEvents: 150, catchUpEvents: 100);
+            await catchingUp.EnsureCreatedAsync();
+            await DrainAsync(catchingUp);
+            var inChunks = await DumpSchemaAsync(schema);
+            inChunks.Keys.ShouldBe(batchByBatch.Keys);
+            foreach (var table in batchByBatch.Keys)
+                inChunks[table].ShouldBe(batchByBatch[table], $"{projection.Name}.{table} differs when caught up in chunks");
+        }
+    }
+
+    private static async Task DrainAsync(ProjectionRunner runner)
+    {
+        (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+        while (await runner.RunBatchAsync() > 0)
+        {
+        }
+        await runner.ReleaseLeaseAsync();
     }
 
     /// <summary>Every index of the schema's tables, by definition with the schema name taken out.</summary>

@@ -67,8 +67,8 @@ public sealed class World : IAsyncDisposable
         await DataSource.DisposeAsync();
     }
 
-    public ProjectionRunner Runner(IProjection projection, int batchSize = 1000, int rebuildChunkEvents = int.MaxValue) =>
-        new(Store, projection, new ProjectionRunnerOptions { Owner = "test", BatchSize = batchSize, RebuildChunkEvents = rebuildChunkEvents });
+    public ProjectionRunner Runner(IProjection projection, int batchSize = 1000, int chunkEvents = int.MaxValue, int catchUpEvents = int.MaxValue) =>
+        new(Store, projection, new ProjectionRunnerOptions { Owner = "test", BatchSize = batchSize, ChunkEvents = chunkEvents, CatchUpEvents = catchUpEvents });
 
     /// <summary>Runs every async projection until it has applied the whole feed.</summary>
     public async Task CatchUpAsync(int batchSize = 1000)

@@ -33,7 +33,7 @@ public interface IProjection
 
     /// <summary>
     /// Creates the indexes a rebuild can do without: those only readers need, and those only live batches need when the
-    /// rebuild's session (<see cref="OpenRebuildSession"/>) keeps what they find in memory. A live schema gets them
+    /// rebuild's session (<see cref="OpenSession"/>) keeps what they find in memory. A live schema gets them
     /// right after <see cref="CreateAsync"/>; a rebuild creates them once, when the shadow has caught up and before it
     /// is swapped in, instead of maintaining them row by row all the way from position 0. None by default.
     /// </summary>
@@ -43,21 +43,22 @@ public interface IProjection
     Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct);
 
     /// <summary>
-    /// Opens what a rebuild of <paramref name="schema"/> keeps between its batches (see <see cref="IRebuildSession"/>).
-    /// The default keeps nothing: it applies every batch as it comes.
+    /// Opens what a chunk of batches applied to <paramref name="schema"/> keeps between its batches: in a rebuild, or
+    /// while a live runner catches up (see <see cref="IProjectionSession"/>). The default keeps nothing: it applies
+    /// every batch as it comes.
     /// </summary>
-    IRebuildSession OpenRebuildSession(string schema) => new BatchByBatchSession(this, schema);
+    IProjectionSession OpenSession(string schema) => new BatchByBatchSession(this, schema);
 }
 
 /// <summary>
-/// A rebuild's working state. The runner applies many batches in one transaction (a chunk), then calls
-/// <see cref="FlushAsync"/> and commits it with the rebuild's checkpoint. A session may hold rows in memory instead of
+/// The working state of a rebuild, or of a live runner catching up from far behind. The runner applies many batches in
+/// one transaction (a chunk), then calls <see cref="FlushAsync"/> and commits it with the checkpoint. A session may hold rows in memory instead of
 /// reading and writing them batch by batch — a member touched by fifty batches is then written once per chunk — as
 /// long as the schema reflects every event applied once it has flushed. The runner keeps a session from one chunk to
-/// the next, since after a commit what it holds equals what is stored; it drops it when a chunk fails, and the next
-/// session starts from the stored tables.
+/// the next, since after a commit what it holds equals what is stored; it drops it when a chunk fails or the tables
+/// moved without it (another runner, a live batch), and the next session starts from the stored tables.
 /// </summary>
-public interface IRebuildSession
+public interface IProjectionSession
 {
     /// <summary>Applies a batch, in position order, inside the chunk's transaction on <paramref name="connection"/>.</summary>
     Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct);
@@ -67,7 +68,7 @@ public interface IRebuildSession
 }
 
 /// <summary>The default session: each batch applied at once, nothing held.</summary>
-public sealed class BatchByBatchSession(IProjection projection, string schema) : IRebuildSession
+public sealed class BatchByBatchSession(IProjection projection, string schema) : IProjectionSession
 {
     public Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
         projection.ApplyAsync(connection, schema, events, ct);

@@ -13,22 +13,31 @@ public sealed record ProjectionRunnerOptions
     public TimeSpan IdleDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// A rebuild applies batches in one transaction (a chunk) until it has applied this many events or run for
-    /// <see cref="RebuildChunkTime"/>, then writes its checkpoint. Fewer, larger chunks let a projection's
-    /// <see cref="IRebuildSession"/> write each row fewer times; a crash loses at most one chunk's work.
+    /// A rebuild, or a live runner catching up (<see cref="CatchUpEvents"/>), applies batches in one transaction (a
+    /// chunk) until it has applied this many events or run for <see cref="ChunkTime"/>, then writes its checkpoint.
+    /// Fewer, larger chunks let a projection's <see cref="IProjectionSession"/> write each row fewer times; a crash
+    /// loses at most one chunk's work.
     /// </summary>
-    public int RebuildChunkEvents { get; init; } = int.MaxValue;
+    public int ChunkEvents { get; init; } = int.MaxValue;
 
-    /// <inheritdoc cref="RebuildChunkEvents"/>
-    public TimeSpan RebuildChunkTime { get; init; } = TimeSpan.FromMinutes(1);
+    /// <inheritdoc cref="ChunkEvents"/>
+    public TimeSpan ChunkTime { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A live runner more than this many events behind the head (after a bulk import, or a stop) catches up in chunks
+    /// through the projection's session, as a rebuild does, rather than batch by batch; its tables then move a chunk
+    /// at a time until it is close to the head again.
+    /// </summary>
+    public int CatchUpEvents { get; init; } = 20_000;
 }
 
 /// <summary>
 /// Runs one async projection: takes its lease, applies the feed in batches with the checkpoint moved in the same
 /// transaction (a crash never applies an event twice or skips one), rebuilds into a shadow schema and swaps it in when
 /// caught up. Every batch first locks the projection's row and checks the fence token it got with the lease, so a
-/// runner that lost its lease (paused, partitioned) cannot write: its transaction is rolled back. A rebuild commits in
-/// chunks of many batches through the projection's <see cref="IRebuildSession"/>, checking the fence before each commit.
+/// runner that lost its lease (paused, partitioned) cannot write: its transaction is rolled back. A rebuild, and a live
+/// runner far behind the head, commit in chunks of many batches through the projection's <see cref="IProjectionSession"/>,
+/// checking the fence before each commit.
 /// </summary>
 public sealed class ProjectionRunner
 {
@@ -39,7 +48,10 @@ public sealed class ProjectionRunner
     private long? _fence;
 
     /// <summary>The rebuild's session and the rebuild position its state stands for (its last committed chunk).</summary>
-    private (IRebuildSession Session, long Position)? _session;
+    private (IProjectionSession Session, long Position)? _rebuildSession;
+
+    /// <summary>The same for catching the live tables up.</summary>
+    private (IProjectionSession Session, long Position)? _liveSession;
 
     public ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionRunnerOptions? options = null)
     {
@@ -126,11 +138,11 @@ public sealed class ProjectionRunner
         await _projection.CreateAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         await ExecuteAsync(connection, $"UPDATE {_table} SET rebuild_position = 0, rebuild_started_at = clock_timestamp() WHERE name = $1", ct, Text(Name)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        _session = null;
+        _rebuildSession = null;
     }
 
     /// <summary>
-    /// Advances a rebuild by one chunk (see <see cref="ProjectionRunnerOptions.RebuildChunkEvents"/>), or swaps the
+    /// Advances a rebuild by one chunk (see <see cref="ProjectionRunnerOptions.ChunkEvents"/>), or swaps the
     /// shadow in when it has caught up with the live checkpoint. Returns the events applied; 0 and no rebuild in
     /// progress once swapped. Resumes after a crash from its checkpoint.
     /// </summary>
@@ -190,7 +202,7 @@ public sealed class ProjectionRunner
         // inserted has committed or rolled back once we hold it, so the feed's head reaches everything they wrote.
         await ExecuteAsync(connection, $"LOCK TABLE {_store.Schema}.events IN SHARE ROW EXCLUSIVE MODE", ct).ConfigureAwait(false);
         var position = locked.RebuildPosition ?? 0;
-        var session = TakeSession(position);
+        var session = TakeSession(ref _rebuildSession, ShadowSchema, position);
         while (true)
         {
             var page = await _store.ReadFeedAsync(position, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
@@ -314,15 +326,21 @@ public sealed class ProjectionRunner
         }
     }
 
-    /// <summary>Applies the next batch to the live tables; returns how many events it applied (0 when caught up).</summary>
+    /// <summary>
+    /// Applies the next batch to the live tables, or a chunk when the runner is far behind the head
+    /// (<see cref="ProjectionRunnerOptions.CatchUpEvents"/>); returns how many events it applied (0 when caught up).
+    /// </summary>
     public async Task<int> RunBatchAsync(CancellationToken ct = default)
     {
-        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project");
-        activity?.SetTag("eventstore.projection", Name);
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).Position;
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
         if (page.NextAfter <= from)
             return 0; // a page of none of the projection's events still moves the checkpoint on to the head
+        if (page.Head - from > _options.CatchUpEvents)
+            return await RunChunkAsync(rebuild: false, from, page, null, ct).ConfigureAwait(false);
+
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project");
+        activity?.SetTag("eventstore.projection", Name);
         if (activity is { Recorded: true })
             LinkToAppends(activity, page.Events);
 
@@ -341,20 +359,24 @@ public sealed class ProjectionRunner
         return page.Events.Count;
     }
 
-    /// <summary>
-    /// Applies one chunk of the rebuild: batches through the session in one transaction, the next page read while
-    /// the current one is applied, then the session's flush, the fence check and the checkpoint, committed together.
-    /// </summary>
     private async Task<int> RunRebuildChunkAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct)
     {
-        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project.rebuild");
-        activity?.SetTag("eventstore.projection", Name);
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.");
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
-        if (page.NextAfter <= from)
-            return 0;
+        return page.NextAfter <= from ? 0 : await RunChunkAsync(rebuild: true, from, page, progress, ct).ConfigureAwait(false);
+    }
 
-        var session = TakeSession(from);
+    /// <summary>
+    /// Applies one chunk, from <paramref name="first"/> on, to the shadow (<paramref name="rebuild"/>) or the live
+    /// tables: batches through the session in one transaction, the next page read while the current one is applied,
+    /// then the session's flush, the fence check and the checkpoint, committed together.
+    /// </summary>
+    private async Task<int> RunChunkAsync(bool rebuild, long from, FeedPage first, IProgress<(long Position, long Head)>? progress, CancellationToken ct)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity(rebuild ? "eventstore.project.rebuild" : "eventstore.project.catch_up");
+        activity?.SetTag("eventstore.projection", Name);
+        var session = rebuild ? TakeSession(ref _rebuildSession, ShadowSchema, from) : TakeSession(ref _liveSession, LiveSchema, from);
+        var page = first;
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var chunk = Stopwatch.StartNew();
@@ -379,7 +401,7 @@ public sealed class ProjectionRunner
             if (next is null)
                 break;
             page = await next.ConfigureAwait(false);
-            if (page.Events.Count == 0 || applied >= _options.RebuildChunkEvents || chunk.Elapsed >= _options.RebuildChunkTime)
+            if (page.Events.Count == 0 || applied >= _options.ChunkEvents || chunk.Elapsed >= _options.ChunkTime)
                 break;
             if (renewal.Elapsed > _options.LeaseDuration / 3)
             {
@@ -391,25 +413,29 @@ public sealed class ProjectionRunner
         }
         await session.FlushAsync(connection, ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
-        if (locked.RebuildPosition != from)
+        if ((rebuild ? locked.RebuildPosition : locked.Position) != from)
             return 0; // moved meanwhile (e.g. swapped); rolled back, and the next call starts from the new checkpoint
-        await MoveCheckpointAsync(connection, "rebuild_position", position, ct).ConfigureAwait(false);
+        await MoveCheckpointAsync(connection, rebuild ? "rebuild_position" : "position", position, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        _session = (session, position);
+        if (rebuild)
+            _rebuildSession = (session, position);
+        else
+            _liveSession = (session, position);
         activity?.SetTag("eventstore.event_count", applied);
-        ProjectionTelemetry.Applied.Add(applied, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", true));
+        ProjectionTelemetry.Applied.Add(applied, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
         return applied;
     }
 
     /// <summary>
-    /// The session whose state stands for the shadow at <paramref name="position"/>, or a new one. It is handed back
-    /// only when its chunk commits, so a failed chunk (its work rolled back) never leaves a session ahead of the tables.
+    /// The session in <paramref name="slot"/> if its state stands for its schema at <paramref name="position"/>, or a
+    /// new one on <paramref name="schema"/>. It is handed back only when its chunk commits, so a failed chunk (its work
+    /// rolled back) never leaves a session ahead of the tables; nor does a live batch applied without it.
     /// </summary>
-    private IRebuildSession TakeSession(long position)
+    private IProjectionSession TakeSession(ref (IProjectionSession Session, long Position)? slot, string schema, long position)
     {
-        var kept = _session is { } s && s.Position == position ? s.Session : null;
-        _session = null;
-        return kept ?? _projection.OpenRebuildSession(ShadowSchema);
+        var kept = slot is { } s && s.Position == position ? s.Session : null;
+        slot = null;
+        return kept ?? _projection.OpenSession(schema);
     }
 
     private Task MoveCheckpointAsync(NpgsqlConnection connection, string column, long position, CancellationToken ct) =>
@@ -447,7 +473,7 @@ public sealed class ProjectionRunner
             return;
         await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        _session = null;
+        _rebuildSession = null;
     }
 
     private async Task SwapSchemasAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -313,7 +313,7 @@ internal sealed class HeldCoverage : CoverageState
     }
 
     /// <summary>A rebuild's coverage: the state is read at the first batch and kept from chunk to chunk by the runner.</summary>
-    internal sealed class Session(CoverageProjection projection, string schema) : IRebuildSession
+    internal sealed class Session(CoverageProjection projection, string schema) : IProjectionSession
     {
         private HeldCoverage? _state;
 
