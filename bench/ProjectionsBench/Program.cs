@@ -13,6 +13,8 @@ using Npgsql;
 // Phases run as separate processes (see run.sh), so the rebuild's peak memory is the rebuild's alone.
 //   load    --members N     generate and bulk-import the data set into schema "pbench"
 //   build   --batch N       build the four live schemas from one pass over the feed, through their rebuild sessions
+//   catchup                 the async projections' live runners catching up from position 0 (after a bulk import);
+//                           --batch-by-batch: without chunks, as before CatchUpEvents
 //   rebuild --batch N       rebuild every projection with its runner, one after the other, then all four at once
 //                           (--together-only: only at once)
 //   query   --iterations N  latency of the read endpoints' queries at this size
@@ -212,6 +214,31 @@ if (phase == "build")
     await Execute($"UPDATE {Schema}.projections SET position = {await store.RefreshHeadAsync()}, rebuild_position = NULL");
     foreach (var projection in catalog.All)
         await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
+}
+
+if (phase == "catchup")
+{
+    // After a bulk import the async projections' live runners are far behind: each catches up from position 0 with
+    // the runner's default options (chunks through its session past CatchUpEvents), as the Host's daemon would.
+    foreach (var projection in catalog.Async)
+    {
+        await Execute($"DROP SCHEMA IF EXISTS {catalog.SchemaOf(projection.Name)} CASCADE; UPDATE {Schema}.projections SET position = 0, rebuild_position = NULL, owner = NULL WHERE name = '{projection.Name}'");
+        var options = new ProjectionRunnerOptions { Owner = "bench-catchup" };
+        if (args.Contains("--batch-by-batch"))
+            options = options with { CatchUpEvents = int.MaxValue }; // the live path alone, for comparison
+        var runner = new ProjectionRunner(store, projection, options);
+        await runner.EnsureCreatedAsync();
+        await runner.TryAcquireLeaseAsync();
+        var sw = Stopwatch.StartNew();
+        var before = cpu.Read();
+        long applied = 0;
+        for (int n; (n = await runner.RunBatchAsync()) > 0;)
+            applied += n;
+        await runner.ReleaseLeaseAsync();
+        var total = await store.RefreshHeadAsync();
+        Log($"  {projection.Name,-10} caught up from 0 in {sw.Elapsed.TotalSeconds,6:F1}s: {total / sw.Elapsed.TotalSeconds,9:N0} feed events/s ({applied:N0} of its events applied)  {Cpu(before, total)}");
+        await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
+    }
 }
 
 if (phase is "rebuild" or "all")

@@ -14,6 +14,7 @@ run() { dotnet run --project bench/ProjectionsBench -c Release --no-build -- "$@
 run load --members "$members"
 run build                                    # all four read models from one pass over the feed (their rebuild sessions)
 run rebuild --together-only                  # the four runners rebuilding at once, each reading the feed itself
+run catchup                                  # the async projections' live runners catching up from 0, as after a bulk import
 run query --iterations 300
 # On a small set: each projection alone from a feed held in memory, then each runner's rebuild alone and all at once.
 PBENCH_SCHEMA=pbench_small run load --members 50000
