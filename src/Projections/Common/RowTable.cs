@@ -111,9 +111,9 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         CancellationToken ct, IReadOnlyList<(string Column, string Expression)>? derived = null, string joins = "")
     {
         derived ??= [];
-        var names = columns.Select(c => c.Name).Concat(derived.Select(d => d.Column)).ToArray();
+        var names = Names(derived);
         var source = $"""
-            SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
+            SELECT {SelectList(derived)}
               FROM unnest({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.Type}[]"))}) AS u({string.Join(", ", columns.Select(c => c.Name))})
               {joins}
             """;
@@ -132,7 +132,7 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         {
             batch.BatchCommands.Add(Command($"""
                 INSERT INTO {schema}.{Table} ({string.Join(", ", names)}) {source}
-                ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))}
+                {OnConflictReplace(names)}
                 """, inserts));
         }
         if (batch.BatchCommands.Count > 0)
@@ -170,15 +170,26 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
             }
             await importer.CompleteAsync(ct).ConfigureAwait(false);
         }
-        var names = columns.Select(c => c.Name).Concat(derived.Select(d => d.Column)).ToArray();
+        var names = Names(derived);
         await Db.ExecuteUnboundedAsync(connection, $"""
             INSERT INTO {schema}.{Table} ({string.Join(", ", names)})
-            SELECT {string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")))}
+            SELECT {SelectList(derived)}
               FROM {staging} u {joins}
-            ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))};
+            {OnConflictReplace(names)};
             DROP TABLE {staging};
             """, ct).ConfigureAwait(false);
     }
+
+    /// <summary>The columns written: the table's own, then the derived ones.</summary>
+    private string[] Names(IReadOnlyList<(string Column, string Expression)> derived) =>
+        [.. columns.Select(c => c.Name).Concat(derived.Select(d => d.Column))];
+
+    /// <summary>The written columns selected from a source row <c>u</c> (and its joins).</summary>
+    private string SelectList(IReadOnlyList<(string Column, string Expression)> derived) =>
+        string.Join(", ", columns.Select(c => "u." + c.Name).Concat(derived.Select(d => $"{d.Expression} AS {d.Column}")));
+
+    private string OnConflictReplace(string[] names) =>
+        $"ON CONFLICT ({Key}) DO UPDATE SET {string.Join(", ", names.Skip(1).Select(n => $"{n} = excluded.{n}"))}";
 
     private NpgsqlBatchCommand Command(string sql, IReadOnlyList<TRow> rows)
     {

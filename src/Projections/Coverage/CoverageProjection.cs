@@ -221,7 +221,7 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
     internal int HeldRows => heldRows;
 
     internal MemberRowTable Episodes { get; } = new(new RowTable<MemberRow>("episodes", EpisodeColumns), EpisodeDerived,
-        s => $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id")
+        MemberRowTable.OrgJoins)
     {
         Trim = row => row.KeepEpisodeOnly(),
     };

@@ -17,8 +17,10 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
     private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
     private readonly Dictionary<(string From, string To), long> _cells = [];
 
-    // n, reported, placed, active, effective, contacted, lost, transferring
-    public const int CounterCount = 8;
+    /// <summary>The counters' columns, in the order of the values kept per key.</summary>
+    public static readonly string[] CounterNames = ["n", "reported", "placed", "active", "effective", "contacted", "lost", "transferring"];
+
+    public static readonly int CounterCount = CounterNames.Length;
 
     public IReadOnlyDictionary<(string Org, string Scope, bool InProvince), long[]> Counters => _counters;
 
@@ -69,7 +71,7 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         var counters = _counters.Where(kv => kv.Value.Any(x => x != 0)).ToList();
         if (counters.Count > 0)
         {
-            string[] names = ["n", "reported", "placed", "active", "effective", "contacted", "lost", "transferring"];
+            var names = CounterNames;
             var values = names.Select((_, i) => (object?)counters.Select(kv => kv.Value[i]).ToArray()).ToArray();
             var emptied = await EmptiedAsync(c, $"""
                 WITH up AS (

@@ -260,7 +260,7 @@ internal sealed class HeldCoverage : CoverageState
         var removed = _changedCounters.Where(k => !_counters.ContainsKey(k)).ToList();
         if (counters.Count > 0)
         {
-            string[] names = ["n", "reported", "placed", "active", "effective", "contacted", "lost", "transferring"];
+            var names = Deltas.CounterNames;
             await Db.ExecuteAsync(c, $"""
                 INSERT INTO {s}.counters AS k
                 SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], {string.Join(", ", names.Select((_, i) => $"${i + 4}::bigint[]"))})

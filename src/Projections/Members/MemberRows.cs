@@ -22,6 +22,10 @@ internal interface IMemberRows
 /// </summary>
 internal sealed record MemberRowTable(RowTable<MemberRow> Table, IReadOnlyList<(string Column, string Expression)> Derived, Func<string, string> Joins)
 {
+    /// <summary>The joins the derived columns read: the outflow organisation <c>o</c> and the inflow one <c>i</c>.</summary>
+    public static string OrgJoins(string schema) =>
+        $"LEFT JOIN {schema}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {schema}.orgs i ON i.id = u.inflow_org_id";
+
     /// <summary>Applied to each row a session holds, to keep only what the table stores (none by default).</summary>
     public Action<MemberRow>? Trim { get; init; }
 

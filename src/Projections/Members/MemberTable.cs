@@ -109,9 +109,9 @@ internal sealed class MemberTable(string table)
 
     public string Table { get; } = table;
 
-    /// <summary>The rows with the columns joined from the projection's organisation tree (<c>o</c> outflow, <c>i</c> inflow).</summary>
+    /// <summary>The rows with the columns joined from the projection's organisation tree.</summary>
     public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived,
-        s => $"LEFT JOIN {s}.orgs o ON o.id = u.outflow_org_id LEFT JOIN {s}.orgs i ON i.id = u.inflow_org_id");
+        MemberRowTable.OrgJoins);
 
     public string Create(string s) => $"""
         CREATE TABLE {s}.{Table} (
