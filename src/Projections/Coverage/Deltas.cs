@@ -168,7 +168,7 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
     {
         from = regions.GetValueOrDefault(row.OutflowOrgId);
         to = row.InflowOrgId is { } i && regions.TryGetValue(i, out var r) ? r : row.DestinationRegion;
-        return from is not null && from[..2] == to[..2];
+        return from is not null && from.AsSpan(0, 2).SequenceEqual(to.AsSpan(0, 2));
     }
 
     private long[] Counter((string, string, bool) key)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CoManagement.EventStore;
 using CoManagement.EventStore.Projections;
 using CoManagement.Projections.Common;
@@ -24,8 +25,9 @@ internal sealed class HeldCoverage : CoverageState
     private readonly Dictionary<(int Year, string Org, string Scope, bool InProvince), long[]> _ytd = [];
     private readonly HashSet<(int Year, string Org, string Scope, bool InProvince)> _changedYtd = [];
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<Stored, DateTimeOffset> _activity = new();
-    private readonly PriorityQueue<Stored, DateTimeOffset> _contact = new();
+    // Ordered by UTC ticks: comparing longs is cheaper than comparing DateTimeOffsets, and the queues are long.
+    private readonly PriorityQueue<Stored, long> _activity = new();
+    private readonly PriorityQueue<Stored, long> _contact = new();
     private Dictionary<string, string>? _regions;
     private Dictionary<string, string[]>? _ancestors;
 
@@ -123,7 +125,7 @@ internal sealed class HeldCoverage : CoverageState
     {
         foreach (var (key, delta) in deltas.Counters)
         {
-            if (delta.All(x => x == 0))
+            if (!delta.AsSpan().ContainsAnyExcept(0L))
                 continue;
             if (!_counters.TryGetValue(key, out var values))
                 _counters[key] = values = new long[Deltas.CounterCount];
@@ -153,7 +155,7 @@ internal sealed class HeldCoverage : CoverageState
         }
         foreach (var row in written)
         {
-            var version = _versions[row.MemberId] = _versions.GetValueOrDefault(row.MemberId) + 1;
+            var version = ++CollectionsMarshal.GetValueRefOrAddDefault(_versions, row.MemberId, out _);
             if (row.IsOpen)
                 Enqueue(new Stored(row.MemberId, version, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced), row.LastActivityAt, row.LastContactAt, Clock!.Value);
         }
@@ -221,18 +223,18 @@ internal sealed class HeldCoverage : CoverageState
     {
         var (idleSince, uncontactedSince) = WindowStarts(clock);
         if (lastActivity is { } a && a > idleSince)
-            _activity.Enqueue(stored, a);
+            _activity.Enqueue(stored, a.UtcTicks);
         if (lastContact is { } t && t > uncontactedSince)
-            _contact.Enqueue(stored, t);
+            _contact.Enqueue(stored, t.UtcTicks);
     }
 
     /// <summary>Takes off the flag of every stored episode whose window ends in (after, upTo], as the stored path's range does.</summary>
-    private void Lapse(PriorityQueue<Stored, DateTimeOffset> queue, DateTimeOffset after, DateTimeOffset upTo, Action<long[], Stored> subtract)
+    private void Lapse(PriorityQueue<Stored, long> queue, DateTimeOffset after, DateTimeOffset upTo, Action<long[], Stored> subtract)
     {
-        while (queue.TryPeek(out var e, out var at) && at <= upTo)
+        while (queue.TryPeek(out var e, out var at) && at <= upTo.UtcTicks)
         {
             queue.Dequeue();
-            if (at <= after || _versions.GetValueOrDefault(e.MemberId) != e.Version)
+            if (at <= after.UtcTicks || _versions.GetValueOrDefault(e.MemberId) != e.Version)
                 continue;
             Subtract((e.OutflowOrgId, CoverageProjection.Out, e.InProvince), e, subtract);
             if (e.InflowOrgId is { } inflow)

@@ -11,6 +11,9 @@ namespace CoManagement.Projections.Members;
 /// </summary>
 internal sealed class MemberRow
 {
+    /// <summary>Set by a new or read row and by events that set a shared string; cleared by <see cref="ShareStrings"/>.</summary>
+    private bool _unshared = true;
+
     public string MemberId { get; set; } = "";
     public string Name { get; set; } = "";
     public string IdNumber { get; set; } = "";
@@ -118,6 +121,7 @@ internal sealed class MemberRow
     private void Apply(DecodedEvent d)
     {
         Position = d.Position;
+        _unshared |= d.Event is ReportedAtInflow or PlacedInBranch or MovedOn or TransferRequested;
         switch (d.Event)
         {
             case ReportedAtInflow x:
@@ -187,10 +191,14 @@ internal sealed class MemberRow
 
     /// <summary>
     /// Makes the strings that many rows have in common (organisations, regions, actors) the pool's single copies, so a
-    /// session holding a million rows in memory keeps one string per organisation instead of one per row.
+    /// session holding a million rows in memory keeps one string per organisation instead of one per row. A row is
+    /// looked over again only after an event that sets one of them (most events are contacts and activities).
     /// </summary>
     public void ShareStrings(HashSet<string> pool)
     {
+        if (!_unshared)
+            return;
+        _unshared = false;
         OutflowOrgId = Shared(pool, OutflowOrgId)!;
         DestinationRegion = Shared(pool, DestinationRegion)!;
         InflowOrgId = Shared(pool, InflowOrgId);

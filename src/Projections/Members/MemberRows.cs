@@ -93,10 +93,17 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
         }
     }
 
-    /// <summary>Writes the rows changed since the last flush, with the organisation tree as it is now.</summary>
+    /// <summary>
+    /// Writes the rows changed since the last flush, with the organisation tree as it is now. They go in key order, so
+    /// the table's primary key grows at its right edge instead of taking a million inserts at random leaf pages (a
+    /// million roster rows measured 8.1–8.5 s sorted against 9.2–11.2 s as they came).
+    /// </summary>
     public async Task FlushAsync(NpgsqlConnection c, CancellationToken ct)
     {
-        await table.Table.CopyAsync(c, schema, _changed.Values, ct, table.Derived, table.Joins(schema)).ConfigureAwait(false);
+        var keys = _changed.Keys.ToArray();
+        var rows = _changed.Values.ToArray();
+        Array.Sort(keys, rows, StringComparer.Ordinal);
+        await table.Table.CopyAsync(c, schema, rows, ct, table.Derived, table.Joins(schema)).ConfigureAwait(false);
         _changed.Clear();
     }
 }
