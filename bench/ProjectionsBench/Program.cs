@@ -13,6 +13,7 @@ using Npgsql;
 // Phases run as separate processes (see run.sh), so the rebuild's peak memory is the rebuild's alone.
 //   load    --members N     generate and bulk-import the data set into schema "pbench"
 //   build   --batch N       build the four live schemas from one pass over the feed, through their rebuild sessions
+//                           (--only NAME: that projection alone, to see its own cost)
 //   catchup                 the async projections' live runners catching up from position 0 (after a bulk import);
 //                           --batch-by-batch: without chunks, as before CatchUpEvents
 //   rebuild --batch N       rebuild every projection with its runner, one after the other, then all four at once
@@ -146,7 +147,9 @@ if (phase == "build")
     var batch = Option("--batch", runnerBatch);
     var chunk = TimeSpan.FromSeconds(Option("--chunk-seconds", (int)new ProjectionRunnerOptions().ChunkTime.TotalSeconds));
     var builders = new List<(IProjection Projection, IProjectionSession Session, NpgsqlConnection Connection)>();
-    foreach (var projection in catalog.All)
+    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+    var building = catalog.All.Where(p => only is null || p.Name == only).ToList();
+    foreach (var projection in building)
     {
         var live = catalog.SchemaOf(projection.Name);
         await Execute($"DROP SCHEMA IF EXISTS {live} CASCADE; CREATE SCHEMA {live}");
@@ -156,7 +159,7 @@ if (phase == "build")
     }
     var sw = Stopwatch.StartNew();
     var before = cpu.Read();
-    var busy = catalog.All.ToDictionary(p => p.Name, _ => 0.0);
+    var busy = building.ToDictionary(p => p.Name, _ => 0.0);
     async Task EachAsync(Func<(IProjection Projection, IProjectionSession Session, NpgsqlConnection Connection), Task> work) =>
         await Task.WhenAll(builders.Select(b => Task.Run(async () =>
         {
@@ -197,13 +200,14 @@ if (phase == "build")
             chunks++;
         }
         if (total / 1_000_000 != (total - page.Events.Count) / 1_000_000)
-            Log($"  {total:N0} events applied to all four ({total / sw.Elapsed.TotalSeconds:N0}/s)");
+            Log($"  {total:N0} events applied ({busy.Count} projections, {total / sw.Elapsed.TotalSeconds:N0}/s)");
     }
+    var folded = sw.Elapsed.TotalSeconds;
     await CommitAsync();
     var applied = sw.Elapsed.TotalSeconds;
     // As a rebuild does before its swap: the indexes only readers need, built once over the finished tables.
     await EachAsync(b => b.Projection.CreateReadIndexesAsync(b.Connection, catalog.SchemaOf(b.Projection.Name), default));
-    Log($"built all four from {total:N0} events in {sw.Elapsed.TotalSeconds:F0}s ({applied:F0}s applying in {chunks} chunks, {sw.Elapsed.TotalSeconds - applied:F0}s read indexes): {total / sw.Elapsed.TotalSeconds:N0} events/s  {Cpu(before, total * 4)} (4 × events)");
+    Log($"built {string.Join(", ", busy.Keys)} from {total:N0} events in {sw.Elapsed.TotalSeconds:F0}s ({applied:F0}s applying in {chunks} chunks, the last flush {applied - folded:F1}s of it; {sw.Elapsed.TotalSeconds - applied:F0}s read indexes): {total / sw.Elapsed.TotalSeconds:N0} events/s  {Cpu(before, total * building.Count)} ({building.Count} × events)");
     foreach (var (name, seconds) in busy)
         Log($"  {name,-10} busy {seconds,7:F0}s");
     using var self = Process.GetCurrentProcess();
@@ -211,8 +215,8 @@ if (phase == "build")
     foreach (var b in builders)
         await b.Connection.DisposeAsync();
     // Where four runners would have left their checkpoints, so that runners started later (the rebuild phase) go on from there.
-    await Execute($"UPDATE {Schema}.projections SET position = {await store.RefreshHeadAsync()}, rebuild_position = NULL");
-    foreach (var projection in catalog.All)
+    await Execute($"UPDATE {Schema}.projections SET position = {await store.RefreshHeadAsync()}, rebuild_position = NULL WHERE name = ANY(ARRAY['{string.Join("','", busy.Keys)}'])");
+    foreach (var projection in building)
         await Execute($"VACUUM ANALYZE {string.Join(", ", await TablesAsync(catalog.SchemaOf(projection.Name)))}");
 }
 
