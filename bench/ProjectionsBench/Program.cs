@@ -19,6 +19,8 @@ using Npgsql;
 //   rebuild --batch N       rebuild every projection with its runner, one after the other, then all four at once
 //                           (--together-only: only at once)
 //   query   --iterations N  latency of the read endpoints' queries at this size
+//   floor                   plain SQL, after build: reading the feed, writing the roster's and episodes' final rows,
+//                           building their read indexes — what any rebuild ending in these tables pays
 // Batches default to the runner's (ProjectionRunnerOptions.BatchSize), as the Host runs them.
 var phase = args.FirstOrDefault() ?? "all";
 var runnerBatch = new ProjectionRunnerOptions().BatchSize;
@@ -77,6 +79,47 @@ if (phase == "feed")
         after = page.NextAfter;
     }
     Log($"feed: {n:N0} events in {sw.Elapsed.TotalSeconds:F1}s ({n / sw.Elapsed.TotalSeconds:N0}/s), of which decoding {decode:F1}s  {Cpu(before, n)}");
+}
+
+if (phase == "floor")
+{
+    // What any rebuild that ends in these tables pays on this machine, with no folding at all: reading the whole feed
+    // (binary COPY out of the events in position order, the bytes thrown away), writing the final rows of the two big
+    // tables with their primary keys (INSERT … SELECT from the live table built by "build", in key order), and
+    // building their read indexes. Run after "build"; the sum bounds the events/s a rebuild of all four can reach.
+    var sw = Stopwatch.StartNew();
+    long bytes = 0;
+    await using (var connection = await dataSource.OpenConnectionAsync())
+    await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY (SELECT * FROM {Schema}.events ORDER BY position) TO STDOUT (FORMAT BINARY)"))
+    {
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await copy.ReadAsync(buffer, 0, buffer.Length)) > 0)
+            bytes += read;
+    }
+    var feed = sw.Elapsed.TotalSeconds;
+    Log($"floor: the feed read out in {feed:F1}s ({bytes / 1024 / 1024:N0} MiB)");
+    var tail = 0.0;
+    foreach (var (name, table) in new[] { (ProjectionNames.Roster, "roster"), (ProjectionNames.Coverage, "episodes") })
+    {
+        var projection = catalog.All.Single(p => p.Name == name);
+        var (live, scratch) = (catalog.SchemaOf(name), catalog.SchemaOf(name) + "_floor");
+        await Execute($"DROP SCHEMA IF EXISTS {scratch} CASCADE; CREATE SCHEMA {scratch}");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await projection.CreateAsync(connection, scratch, default);
+        await Execute("CHECKPOINT");
+        sw.Restart();
+        await using (var cmd = new NpgsqlCommand($"INSERT INTO {scratch}.{table} SELECT * FROM {live}.{table} ORDER BY member_id", connection))
+            await cmd.ExecuteNonQueryAsync();
+        var write = sw.Elapsed.TotalSeconds;
+        await projection.CreateReadIndexesAsync(connection, scratch, default);
+        var indexes = sw.Elapsed.TotalSeconds - write;
+        tail = Math.Max(tail, write + indexes);
+        Log($"floor: {table,-8} rows written in {write:F1}s, read indexes {indexes:F1}s");
+        await Execute($"DROP SCHEMA {scratch} CASCADE");
+    }
+    var events = await Scalar<long>($"SELECT count(*) FROM {Schema}.events");
+    Log($"floor: feed + the longer table's write and indexes = {feed + tail:F1}s → at most {events / (feed + tail):N0} events/s for a rebuild of all four, were folding free and overlapped with the read");
 }
 
 if (phase == "decode")

@@ -13,6 +13,7 @@ dotnet build bench/ProjectionsBench -c Release -v q
 run() { dotnet run --project bench/ProjectionsBench -c Release --no-build -- "$@"; }
 run load --members "$members"
 run build                                    # all four read models from one pass over the feed (their rebuild sessions)
+run floor                                    # plain SQL: the feed read, the final tables' write and read indexes (no folding)
 run rebuild --together-only                  # the four runners rebuilding at once, each reading the feed itself
 run catchup                                  # the async projections' live runners catching up from 0, as after a bulk import
 run query --iterations 300
