@@ -39,6 +39,17 @@ internal static class OrgTree
 
     public static bool Handles(object e) => e is IOrganizationEvent;
 
+    /// <summary>Every organisation's ancestors, region and province, as the tree is now: what member rows derive from it.</summary>
+    public static async Task<Dictionary<string, OrgPlace>> PlacesAsync(NpgsqlConnection c, string s, CancellationToken ct)
+    {
+        var places = new Dictionary<string, OrgPlace>(StringComparer.Ordinal);
+        await using var cmd = Db.Command(c, $"SELECT id, ancestors, region, province FROM {s}.orgs");
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            places[reader.GetString(0)] = new OrgPlace(reader.GetFieldValue<string[]>(1), reader.GetString(2), reader.GetString(3));
+        return places;
+    }
+
     /// <summary>Whether the events create or move organisations, which changes what member rows derive from the tree.</summary>
     public static bool ChangesShape(IEnumerable<DecodedEvent> events) => events.Any(e => e.Event is OrganizationCreated or OrganizationReparented);
 
@@ -123,4 +134,13 @@ internal static class OrgTree
             Db.TimeArray(created.Select(x => x.EstablishedAt)),
             ancestors).ConfigureAwait(false);
     }
+}
+
+/// <summary>What a member row takes from an organisation of the tree; <see cref="Path"/> is its ancestors as one string.</summary>
+internal sealed record OrgPlace(string[] Ancestors, string Region, string Province)
+{
+    public string Path { get; } = PathOf(Ancestors);
+
+    /// <summary><c>'/' || array_to_string(ancestors, '/') || '/'</c>, as <c>MemberTable.Path</c> writes it in SQL.</summary>
+    public static string PathOf(string[] ancestors) => $"/{string.Join('/', ancestors)}/";
 }

@@ -49,6 +49,9 @@ internal static class Columns<TRow>
     public static Column<TRow> Text(string name, Func<TRow, string?> get, Action<TRow, string?>? set = null) =>
         new Column<TRow, string?>(name, "text", NpgsqlDbType.Text, get, set);
 
+    public static Column<TRow> TextArray(string name, Func<TRow, string[]?> get) =>
+        new Column<TRow, string[]?>(name, "text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, get);
+
     public static Column<TRow> Int(string name, Func<TRow, int> get, Action<TRow, int>? set = null) =>
         new Column<TRow, int>(name, "int", NpgsqlDbType.Integer, get, set);
 
@@ -156,20 +159,7 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         await Db.ExecuteAsync(connection, $"""
             CREATE UNLOGGED TABLE {staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {c.Type}"))});
             """, ct).ConfigureAwait(false);
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-            // Completing a million-row COPY can take longer than a command may (30 s by default). TimeSpan.Zero, which
-            // means "no timeout" for commands, timed the import out at once here (Npgsql 10), so the bound is explicit.
-            importer.Timeout = TimeSpan.FromHours(1);
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(ct).ConfigureAwait(false);
-                foreach (var column in columns)
-                    await column.WriteAsync(importer, row, ct).ConfigureAwait(false);
-            }
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
-        }
+        await ImportAsync(connection, staging, rows, row => row, [], ct).ConfigureAwait(false);
         var names = Names(derived);
         await Db.ExecuteUnboundedAsync(connection, $"""
             INSERT INTO {schema}.{Table} ({string.Join(", ", names)})
@@ -178,6 +168,45 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
             {OnConflictReplace(names)};
             DROP TABLE {staging};
             """, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the table holds no row.</summary>
+    public async Task<bool> IsEmptyAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(connection, $"SELECT NOT EXISTS (SELECT FROM {schema}.{Table})");
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Writes rows the table does not hold (a rebuild's first flush into its empty shadow) with one binary <c>COPY</c>
+    /// straight into it: no staging table, no upsert. The derived columns are the caller's: <paramref name="derived"/>
+    /// over what <paramref name="derive"/> makes of each row.
+    /// </summary>
+    public Task CopyNewAsync<TDerived>(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows,
+        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct) =>
+        rows.Count == 0 ? Task.CompletedTask : ImportAsync(connection, $"{schema}.{Table}", rows, derive, derived, ct);
+
+    private async Task ImportAsync<TDerived>(NpgsqlConnection connection, string target, IReadOnlyCollection<TRow> rows,
+        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct)
+    {
+        var names = columns.Select(c => c.Name).Concat(derived.Select(c => c.Name));
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {target} ({string.Join(", ", names)}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        // Completing a million-row COPY can take longer than a command may (30 s by default). TimeSpan.Zero, which
+        // means "no timeout" for commands, timed the import out at once here (Npgsql 10), so the bound is explicit.
+        importer.Timeout = TimeSpan.FromHours(1);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct).ConfigureAwait(false);
+            foreach (var column in columns)
+                await column.WriteAsync(importer, row, ct).ConfigureAwait(false);
+            if (derived.Count == 0)
+                continue;
+            var values = derive(row);
+            foreach (var column in derived)
+                await column.WriteAsync(importer, values, ct).ConfigureAwait(false);
+        }
+        await importer.CompleteAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The columns written: the table's own, then the derived ones.</summary>

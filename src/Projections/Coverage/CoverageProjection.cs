@@ -59,11 +59,11 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
         Columns<MemberRow>.Bool("placed", r => r.CountsPlaced),
     ];
 
-    private static readonly (string, string)[] EpisodeDerived =
+    private static readonly DerivedColumn[] EpisodeDerived =
     [
-        ("out_region", "o.region"),
-        ("place_region", "coalesce(i.region, u.destination_region)"),
-        ("in_province", "coalesce(left(coalesce(i.region, u.destination_region), 2) = o.province, false)"),
+        new("o.region", Columns<Placed>.Text("out_region", p => p.Outflow?.Region)),
+        new(MemberTable.PlaceRegion, Columns<Placed>.Text("place_region", p => p.PlaceRegion)),
+        new(MemberTable.InProvince, Columns<Placed>.Bool("in_province", p => p.InProvince)),
     ];
 
     private readonly DomainSettings _settings = settings;
@@ -220,8 +220,7 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
     /// <summary>The most episodes a rebuild session keeps in memory (see <see cref="ProjectionCatalog"/>).</summary>
     internal int HeldRows => heldRows;
 
-    internal MemberRowTable Episodes { get; } = new(new RowTable<MemberRow>("episodes", EpisodeColumns), EpisodeDerived,
-        MemberRowTable.OrgJoins)
+    internal MemberRowTable Episodes { get; } = new(new RowTable<MemberRow>("episodes", EpisodeColumns), EpisodeDerived)
     {
         Trim = row => row.KeepEpisodeOnly(),
     };

@@ -78,16 +78,21 @@ internal sealed class MemberTable(string table)
     private const string OutflowAncestors = "coalesce(o.ancestors, ARRAY[u.outflow_org_id])";
     private const string InflowAncestors = "CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END";
 
-    private static readonly (string, string)[] Derived =
+    private static readonly DerivedColumn[] Derived =
     [
-        ("outflow_ancestors", OutflowAncestors),
-        ("outflow_path", Path(OutflowAncestors)),
-        ("outflow_region", "o.region"),
-        ("inflow_ancestors", InflowAncestors),
-        ("inflow_path", Path(InflowAncestors)),
-        ("place_region", "coalesce(i.region, u.destination_region)"),
-        ("in_province", "coalesce(left(coalesce(i.region, u.destination_region), 2) = o.province, false)"),
+        new(OutflowAncestors, Columns<Placed>.TextArray("outflow_ancestors", p => p.OutflowAncestors)),
+        new(Path(OutflowAncestors), Columns<Placed>.Text("outflow_path", p => p.OutflowPath)),
+        new("o.region", Columns<Placed>.Text("outflow_region", p => p.Outflow?.Region)),
+        new(InflowAncestors, Columns<Placed>.TextArray("inflow_ancestors", p => p.InflowAncestors)),
+        new(Path(InflowAncestors), Columns<Placed>.Text("inflow_path", p => p.InflowPath)),
+        new(PlaceRegion, Columns<Placed>.Text("place_region", p => p.PlaceRegion)),
+        new(InProvince, Columns<Placed>.Bool("in_province", p => p.InProvince)),
     ];
+
+    /// <summary>Where the member is: where they reported, else the destination (see <see cref="Placed"/>).</summary>
+    public const string PlaceRegion = "coalesce(i.region, u.destination_region)";
+
+    public const string InProvince = $"coalesce(left({PlaceRegion}, 2) = o.province, false)";
 
     /// <summary>
     /// The ancestors as one string, <c>/root/…/self/</c>: a subtree is a range of it (see <see cref="SubtreeAsync"/>),
@@ -110,8 +115,7 @@ internal sealed class MemberTable(string table)
     public string Table { get; } = table;
 
     /// <summary>The rows with the columns joined from the projection's organisation tree.</summary>
-    public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived,
-        MemberRowTable.OrgJoins);
+    public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived);
 
     public string Create(string s) => $"""
         CREATE TABLE {s}.{Table} (
