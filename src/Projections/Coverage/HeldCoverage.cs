@@ -24,7 +24,7 @@ internal sealed class HeldCoverage : CoverageState
     private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
     private readonly Dictionary<(int Year, string Org, string Scope, bool InProvince), long[]> _ytd = [];
     private readonly HashSet<(int Year, string Org, string Scope, bool InProvince)> _changedYtd = [];
-    private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Versions> _versions = new(StringComparer.Ordinal);
     // Ordered by UTC ticks: comparing longs is cheaper than comparing DateTimeOffsets, and the queues are long.
     private readonly PriorityQueue<Stored, long> _activity = new();
     private readonly PriorityQueue<Stored, long> _contact = new();
@@ -32,7 +32,16 @@ internal sealed class HeldCoverage : CoverageState
     private Dictionary<string, string[]>? _ancestors;
 
     /// <summary>What the episodes table holds for a member at one version: the columns the lapse reads.</summary>
-    private readonly record struct Stored(string MemberId, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed);
+    private readonly record struct Stored(Versions Member, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed)
+    {
+        public bool IsLatest => Member.Latest == Version;
+    }
+
+    /// <summary>How many times a member's episode was written: a queue entry tells its own from a later one without a lookup.</summary>
+    private sealed class Versions
+    {
+        public int Latest;
+    }
 
     private HeldCoverage(CoverageProjection projection, string schema) : base(projection, schema) =>
         _episodes = projection.Episodes.Held(schema, projection.HeldRows);
@@ -77,7 +86,7 @@ internal sealed class HeldCoverage : CoverageState
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var stored = new Stored(reader.GetString(0), 0, reader.GetString(1), reader.Text(2), reader.GetBoolean(3), reader.GetBoolean(4));
+                var stored = new Stored(state.VersionsOf(reader.GetString(0)), 0, reader.GetString(1), reader.Text(2), reader.GetBoolean(3), reader.GetBoolean(4));
                 state.Enqueue(stored, reader.Time(5), reader.Time(6), clock);
             }
         }
@@ -155,9 +164,10 @@ internal sealed class HeldCoverage : CoverageState
         }
         foreach (var row in written)
         {
-            var version = ++CollectionsMarshal.GetValueRefOrAddDefault(_versions, row.MemberId, out _);
+            var versions = VersionsOf(row.MemberId);
+            var version = ++versions.Latest;
             if (row.IsOpen)
-                Enqueue(new Stored(row.MemberId, version, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced), row.LastActivityAt, row.LastContactAt, Clock!.Value);
+                Enqueue(new Stored(versions, version, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced), row.LastActivityAt, row.LastContactAt, Clock!.Value);
         }
         return Task.CompletedTask;
     }
@@ -218,6 +228,9 @@ internal sealed class HeldCoverage : CoverageState
             values[i] += delta[i];
     }
 
+    private Versions VersionsOf(string memberId) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_versions, memberId, out _) ??= new Versions();
+
     /// <summary>Queues a stored episode's windows, unless they have lapsed already: no later lapse can reach them.</summary>
     private void Enqueue(Stored stored, DateTimeOffset? lastActivity, DateTimeOffset? lastContact, DateTimeOffset clock)
     {
@@ -234,7 +247,7 @@ internal sealed class HeldCoverage : CoverageState
         while (queue.TryPeek(out var e, out var at) && at <= upTo.UtcTicks)
         {
             queue.Dequeue();
-            if (at <= after.UtcTicks || _versions.GetValueOrDefault(e.MemberId) != e.Version)
+            if (at <= after.UtcTicks || !e.IsLatest)
                 continue;
             Subtract((e.OutflowOrgId, CoverageProjection.Out, e.InProvince), e, subtract);
             if (e.InflowOrgId is { } inflow)
