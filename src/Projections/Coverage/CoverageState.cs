@@ -199,13 +199,11 @@ internal sealed class StoredCoverage : CoverageState
 
 internal static class Regions
 {
-    /// <summary>The regions of <paramref name="ids"/> (all organisations when null) from the projection's tree.</summary>
-    public static async Task<Dictionary<string, string>> ReadAsync(NpgsqlConnection c, string schema, string[]? ids, CancellationToken ct)
+    /// <summary>The regions of <paramref name="ids"/> from the projection's tree.</summary>
+    public static async Task<Dictionary<string, string>> ReadAsync(NpgsqlConnection c, string schema, string[] ids, CancellationToken ct)
     {
         var regions = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var cmd = ids is null
-            ? Db.Command(c, $"SELECT id, region FROM {schema}.orgs")
-            : Db.Command(c, $"SELECT id, region FROM {schema}.orgs WHERE id = ANY($1)", (object)ids);
+        await using var cmd = Db.Command(c, $"SELECT id, region FROM {schema}.orgs WHERE id = ANY($1)", (object)ids);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             regions[reader.GetString(0)] = reader.GetString(1);

@@ -28,8 +28,9 @@ internal sealed class HeldCoverage : CoverageState
     // Ordered by UTC ticks: comparing longs is cheaper than comparing DateTimeOffsets, and the queues are long.
     private readonly PriorityQueue<Stored, long> _activity = new();
     private readonly PriorityQueue<Stored, long> _contact = new();
+    /// <summary>The tree as it is now, read once and again only after it changed shape; the regions are taken from it.</summary>
+    private Dictionary<string, OrgPlace>? _tree;
     private Dictionary<string, string>? _regions;
-    private Dictionary<string, string[]>? _ancestors;
 
     /// <summary>What the episodes table holds for a member at one version: the columns the lapse reads.</summary>
     private readonly record struct Stored(Versions Member, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed)
@@ -107,7 +108,7 @@ internal sealed class HeldCoverage : CoverageState
         if (OrgTree.ChangesShape(events))
         {
             await _episodes.FlushAsync(c, ct).ConfigureAwait(false);
-            (_regions, _ancestors) = (null, null);
+            (_tree, _regions) = (null, null);
         }
         await base.ApplyOrganizationEventsAsync(c, events, ct).ConfigureAwait(false);
     }
@@ -127,7 +128,7 @@ internal sealed class HeldCoverage : CoverageState
     }
 
     protected override async Task<Dictionary<string, string>> RegionsAsync(NpgsqlConnection c, IEnumerable<MemberRow> rows, List<DecodedEvent> events, CancellationToken ct) =>
-        _regions ??= await Regions.ReadAsync(c, Schema, null, ct).ConfigureAwait(false);
+        _regions ??= (await TreeAsync(c, ct).ConfigureAwait(false)).ToDictionary(kv => kv.Key, kv => kv.Value.Region, StringComparer.Ordinal);
 
     /// <summary>Adds the deltas as the stored path's upserts would (a key whose count of episodes drops to 0 is removed).</summary>
     protected override Task WriteAsync(NpgsqlConnection c, Deltas deltas, List<MemberRow> written, CancellationToken ct)
@@ -175,14 +176,14 @@ internal sealed class HeldCoverage : CoverageState
     /// <summary>The stored path's roll-up (see <see cref="CoverageState.FreezeMonthAsync"/>), over the counters and year held here.</summary>
     protected override async Task FreezeMonthAsync(NpgsqlConnection c, DateOnly month, CancellationToken ct)
     {
-        _ancestors ??= await AncestorsAsync(c, ct).ConfigureAwait(false);
+        var tree = await TreeAsync(c, ct).ConfigureAwait(false);
         // n, reported, placed, active, effective, contacted, lost, transferring; then transferred, care outflow, care inflow
         var sums = new Dictionary<(string Org, string Scope, bool InProvince), long[]>();
         void RollUp(string org, string scope, bool inProvince, int offset, ReadOnlySpan<long> values)
         {
-            if (!_ancestors.TryGetValue(org, out var path))
+            if (!tree.TryGetValue(org, out var place))
                 return; // the statement's join drops organisations the tree does not know
-            foreach (var ancestor in path)
+            foreach (var ancestor in place.Ancestors)
             {
                 if (!sums.TryGetValue((ancestor, scope, inProvince), out var sum))
                     sums[(ancestor, scope, inProvince)] = sum = new long[Deltas.CounterCount + 3];
@@ -210,15 +211,8 @@ internal sealed class HeldCoverage : CoverageState
             .ConfigureAwait(false);
     }
 
-    private async Task<Dictionary<string, string[]>> AncestorsAsync(NpgsqlConnection c, CancellationToken ct)
-    {
-        var ancestors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        await using var cmd = Db.Command(c, $"SELECT id, ancestors FROM {Schema}.orgs");
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            ancestors[reader.GetString(0)] = reader.GetFieldValue<string[]>(1);
-        return ancestors;
-    }
+    private async Task<Dictionary<string, OrgPlace>> TreeAsync(NpgsqlConnection c, CancellationToken ct) =>
+        _tree ??= await OrgTree.PlacesAsync(c, Schema, ct).ConfigureAwait(false);
 
     private static void Add<TKey>(Dictionary<TKey, long[]> target, TKey key, long[] delta) where TKey : notnull
     {
