@@ -37,19 +37,18 @@ internal abstract class CoverageState(CoverageProjection projection, string sche
         var byMember = MemberBatch.ByMember(events);
         var rows = await Episodes.LoadAsync(c, MemberBatch.NeedingStoredRow(byMember), ct).ConfigureAwait(false);
         var regions = await RegionsAsync(c, rows.Values, events, ct).ConfigureAwait(false);
-        var deltas = new Deltas(Projection.Settings, Clock!.Value, regions);
+        var deltas = DeltasFor(Clock!.Value, regions);
         var written = new List<MemberRow>(byMember.Count);
         foreach (var (memberId, memberEvents) in byMember)
         {
             var row = rows.GetValueOrDefault(memberId);
-            if (row is not null)
-                deltas.Contribute(row, -1);
+            var before = deltas.Of(row);
             foreach (var e in memberEvents)
             {
                 row = MemberRow.Evolve(row, e);
                 deltas.Flow(row, e);
             }
-            deltas.Contribute(row!, +1);
+            deltas.Change(before, deltas.Of(row));
             // Care visits, appraisals and new phone numbers change no stored column: the row need not be written.
             if (row is not null && (!rows.ContainsKey(memberId) || memberEvents.Any(e => e.Event is not (CareVisitRecorded or AppraisalRecorded or DetailsChanged))))
                 written.Add(row);
@@ -57,6 +56,9 @@ internal abstract class CoverageState(CoverageProjection projection, string sche
         await Episodes.WriteAsync(c, written, r => rows.ContainsKey(r.MemberId), ct).ConfigureAwait(false);
         await WriteAsync(c, deltas, written, ct).ConfigureAwait(false);
     }
+
+    /// <summary>An empty set of deltas for a batch at <paramref name="clock"/>.</summary>
+    protected virtual Deltas DeltasFor(DateTimeOffset clock, Dictionary<string, string> regions) => new(Projection.Settings, clock, regions);
 
     /// <summary>Moves the clock to the end of the open month, then freezes the month's figures.</summary>
     public async Task CloseMonthAsync(NpgsqlConnection c, long closingPosition, CancellationToken ct)

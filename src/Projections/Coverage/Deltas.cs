@@ -13,6 +13,8 @@ namespace CoManagement.Projections.Coverage;
 /// </summary>
 internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dictionary<string, string> regions)
 {
+    private DateTimeOffset _clock = clock;
+    private Dictionary<string, string> _regions = regions;
     private readonly Dictionary<(string Org, string Scope, bool InProvince), long[]> _counters = [];
     private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
     private readonly Dictionary<(string From, string To), long> _cells = [];
@@ -24,27 +26,81 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
 
     public IReadOnlyDictionary<(string Org, string Scope, bool InProvince), long[]> Counters => _counters;
 
+    /// <summary>Empties the deltas for the next batch, keeping what the dictionaries have grown to.</summary>
+    public Deltas Reset(DateTimeOffset clock, Dictionary<string, string> regions)
+    {
+        (_clock, _regions) = (clock, regions);
+        _counters.Clear();
+        _flows.Clear();
+        _cells.Clear();
+        return this;
+    }
+
     public IReadOnlyDictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> Flows => _flows;
 
     public IReadOnlyDictionary<(string From, string To), long> Cells => _cells;
 
-    public void Contribute(MemberRow row, int sign)
+    /// <summary>
+    /// What an episode adds to the counters and the flow matrix at the batch's clock: its keys, and a bit per counter
+    /// after <c>n</c> (bit i for <see cref="CounterNames"/>[i]). Nothing when there is no episode or it is closed.
+    /// </summary>
+    public readonly record struct Contribution(string? OutflowOrgId, string? InflowOrgId, bool InProvince, string? From, string? To, int Flags)
     {
-        if (!row.IsOpen)
-            return;
+        public bool Counts => OutflowOrgId is not null;
+    }
+
+    public Contribution Of(MemberRow? row)
+    {
+        if (row is not { IsOpen: true })
+            return default;
         var inProvince = InProvince(row, out var from, out var to);
-        var active = row.LastActivityAt > clock - settings.Idle;
+        var active = row.LastActivityAt > _clock - settings.Idle;
         var placed = row.CountsPlaced;
-        Span<long> v =
-        [
-            1, row.CountsReported ? 1 : 0, placed ? 1 : 0, active ? 1 : 0, active && placed ? 1 : 0,
-            row.LastContactAt > clock - settings.ContactOverdue ? 1 : 0, row.CountsLost ? 1 : 0, row.CountsTransferring ? 1 : 0,
-        ];
-        Add(Counter((row.OutflowOrgId, CoverageProjection.Out, inProvince)), v, sign);
-        if (row.InflowOrgId is { } inflow)
-            Add(Counter((inflow, CoverageProjection.In, inProvince)), v, sign);
-        if (from is not null)
-            _cells[(from, to)] = _cells.GetValueOrDefault((from, to)) + sign;
+        var flags = (row.CountsReported ? 1 << 1 : 0) | (placed ? 1 << 2 : 0) | (active ? 1 << 3 : 0) | (active && placed ? 1 << 4 : 0)
+            | (row.LastContactAt > _clock - settings.ContactOverdue ? 1 << 5 : 0) | (row.CountsLost ? 1 << 6 : 0) | (row.CountsTransferring ? 1 << 7 : 0);
+        return new(row.OutflowOrgId, row.InflowOrgId, inProvince, from, to, flags);
+    }
+
+    /// <summary>
+    /// Takes an episode's contribution away as it was and adds it back as it is. Under the same keys only the flags that
+    /// changed are added, and an episode whose flags did not change (most events) touches no counter at all.
+    /// </summary>
+    public void Change(in Contribution before, in Contribution after)
+    {
+        if (before.Counts && after.Counts && before.OutflowOrgId == after.OutflowOrgId && before.InflowOrgId == after.InflowOrgId
+            && before.InProvince == after.InProvince)
+        {
+            if (before.Flags != after.Flags)
+                AddFlags(after, after.Flags, +1, before.Flags, -1);
+        }
+        else
+        {
+            if (before.Counts)
+                AddFlags(before, before.Flags | 1, -1, 0, 0);
+            if (after.Counts)
+                AddFlags(after, after.Flags | 1, +1, 0, 0);
+        }
+        if (before.From != after.From || before.To != after.To)
+        {
+            if (before.From is not null)
+                _cells[(before.From, before.To!)] = _cells.GetValueOrDefault((before.From, before.To!)) - 1;
+            if (after.From is not null)
+                _cells[(after.From, after.To!)] = _cells.GetValueOrDefault((after.From, after.To!)) + 1;
+        }
+    }
+
+    /// <summary>Adds <paramref name="sign"/> for each bit of <paramref name="flags"/> and <paramref name="otherSign"/> for each of <paramref name="other"/>, under the episode's keys.</summary>
+    private void AddFlags(in Contribution c, int flags, int sign, int other, int otherSign)
+    {
+        Add(Counter((c.OutflowOrgId!, CoverageProjection.Out, c.InProvince)), flags, sign, other, otherSign);
+        if (c.InflowOrgId is { } inflow)
+            Add(Counter((inflow, CoverageProjection.In, c.InProvince)), flags, sign, other, otherSign);
+    }
+
+    private static void Add(long[] target, int flags, int sign, int other, int otherSign)
+    {
+        for (var i = 0; i < target.Length; i++)
+            target[i] += sign * ((flags >> i) & 1) + otherSign * ((other >> i) & 1);
     }
 
     /// <summary>Events counted in the month they happened: care visits by side, completed transfers.</summary>
@@ -166,8 +222,8 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
 
     private bool InProvince(MemberRow row, out string? from, out string to)
     {
-        from = regions.GetValueOrDefault(row.OutflowOrgId);
-        to = row.InflowOrgId is { } i && regions.TryGetValue(i, out var r) ? r : row.DestinationRegion;
+        from = _regions.GetValueOrDefault(row.OutflowOrgId);
+        to = row.InflowOrgId is { } i && _regions.TryGetValue(i, out var r) ? r : row.DestinationRegion;
         return from is not null && from.AsSpan(0, 2).SequenceEqual(to.AsSpan(0, 2));
     }
 
@@ -183,11 +239,5 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         if (!_flows.TryGetValue(key, out var v))
             _flows[key] = v = new long[3];
         return v;
-    }
-
-    private static void Add(long[] target, ReadOnlySpan<long> values, int sign)
-    {
-        for (var i = 0; i < values.Length; i++)
-            target[i] += sign * values[i];
     }
 }

@@ -11,8 +11,9 @@ namespace CoManagement.Projections.Coverage;
 /// Coverage as a rebuild holds it: episodes, counters, cells and the year to date in memory, written when the runner
 /// ends a chunk; a month close rolls them up in memory, over the tree as it is then, as the stored path's statement
 /// does. The lapse of the activity and contact windows, batch by batch an indexed range over the stored episodes, is
-/// here two queues ordered by the instant each stored episode's window ends; an entry counts only while it is the
-/// member's latest stored version, exactly as the table would hold it.
+/// here two queues ordered by the instant each stored episode's window ends; an entry counts only while that instant is
+/// still the one the member's stored episode holds, and subtracts from the counters the episode is stored under then,
+/// exactly as the range over the table would.
 /// </summary>
 internal sealed class HeldCoverage : CoverageState
 {
@@ -24,25 +25,49 @@ internal sealed class HeldCoverage : CoverageState
     private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
     private readonly Dictionary<(int Year, string Org, string Scope, bool InProvince), long[]> _ytd = [];
     private readonly HashSet<(int Year, string Org, string Scope, bool InProvince)> _changedYtd = [];
-    private readonly Dictionary<string, Versions> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Episode> _stored = new(StringComparer.Ordinal);
     // Ordered by UTC ticks: comparing longs is cheaper than comparing DateTimeOffsets, and the queues are long.
-    private readonly PriorityQueue<Stored, long> _activity = new();
-    private readonly PriorityQueue<Stored, long> _contact = new();
+    private readonly PriorityQueue<Window, long> _activity = new();
+    private readonly PriorityQueue<Window, long> _contact = new();
     /// <summary>The tree as it is now, read once and again only after it changed shape; the regions are taken from it.</summary>
     private Dictionary<string, OrgPlace>? _tree;
     private Dictionary<string, string>? _regions;
+    private Deltas? _deltas;
 
-    /// <summary>What the episodes table holds for a member at one version: the columns the lapse reads.</summary>
-    private readonly record struct Stored(Versions Member, int Version, string OutflowOrgId, string? InflowOrgId, bool InProvince, bool Placed)
+    /// <summary>
+    /// What the episodes table holds for a member: the columns the lapse reads, and the windows still queued. A write
+    /// that leaves a window's instant as it was leaves its queue entry in place (the lapse reads the columns here, as
+    /// they are when it comes); one that moves it, or closes the episode, starts a new generation, so the entry queued
+    /// before no longer counts.
+    /// </summary>
+    private sealed class Episode
     {
-        public bool IsLatest => Member.Latest == Version;
+        public string OutflowOrgId = "";
+        public string? InflowOrgId;
+        public bool InProvince;
+        public bool Placed;
+        public Queued Activity;
+        public Queued Contact;
     }
 
-    /// <summary>How many times a member's episode was written: a queue entry tells its own from a later one without a lookup.</summary>
-    private sealed class Versions
+    /// <summary>A window's queued instant (null: none queued) and the generation its entry carries.</summary>
+    private struct Queued
     {
-        public int Latest;
+        public long? Ticks;
+        public int Generation;
+
+        /// <summary>Moves the window to <paramref name="ticks"/>; true when it must be queued anew.</summary>
+        public bool MoveTo(long? ticks)
+        {
+            if (ticks == Ticks)
+                return false;
+            (Ticks, Generation) = (ticks, Generation + 1);
+            return ticks is not null;
+        }
     }
+
+    /// <summary>A queue entry: it counts while its generation is the episode's for that window.</summary>
+    private readonly record struct Window(Episode Episode, int Generation);
 
     private HeldCoverage(CoverageProjection projection, string schema) : base(projection, schema) =>
         _episodes = projection.Episodes.Held(schema, projection.HeldRows);
@@ -87,8 +112,8 @@ internal sealed class HeldCoverage : CoverageState
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                var stored = new Stored(state.VersionsOf(reader.GetString(0)), 0, reader.GetString(1), reader.Text(2), reader.GetBoolean(3), reader.GetBoolean(4));
-                state.Enqueue(stored, reader.Time(5), reader.Time(6), clock);
+                var episode = state.EpisodeOf(reader.GetString(0));
+                state.Store(episode, reader.GetString(1), reader.Text(2), reader.GetBoolean(3), reader.GetBoolean(4), reader.Time(5), reader.Time(6), clock);
             }
         }
         return state;
@@ -117,18 +142,22 @@ internal sealed class HeldCoverage : CoverageState
     {
         var (fromIdle, fromUncontacted) = WindowStarts(from);
         var (toIdle, toUncontacted) = WindowStarts(to);
-        Lapse(_activity, fromIdle, toIdle, (values, e) =>
+        Lapse(_activity, static e => ref e.Activity, fromIdle, toIdle, (values, e) =>
         {
             values[3]--;
             if (e.Placed)
                 values[4]--;
         });
-        Lapse(_contact, fromUncontacted, toUncontacted, (values, _) => values[5]--);
+        Lapse(_contact, static e => ref e.Contact, fromUncontacted, toUncontacted, (values, _) => values[5]--);
         return Task.CompletedTask;
     }
 
     protected override async Task<Dictionary<string, string>> RegionsAsync(NpgsqlConnection c, IEnumerable<MemberRow> rows, List<DecodedEvent> events, CancellationToken ct) =>
         _regions ??= (await TreeAsync(c, ct).ConfigureAwait(false)).ToDictionary(kv => kv.Key, kv => kv.Value.Region, StringComparer.Ordinal);
+
+    /// <summary>One set of deltas for every batch: emptied, not reallocated, so its dictionaries need not grow again each time.</summary>
+    protected override Deltas DeltasFor(DateTimeOffset clock, Dictionary<string, string> regions) =>
+        _deltas?.Reset(clock, regions) ?? (_deltas = base.DeltasFor(clock, regions));
 
     /// <summary>Adds the deltas as the stored path's upserts would (a key whose count of episodes drops to 0 is removed).</summary>
     protected override Task WriteAsync(NpgsqlConnection c, Deltas deltas, List<MemberRow> written, CancellationToken ct)
@@ -165,10 +194,11 @@ internal sealed class HeldCoverage : CoverageState
         }
         foreach (var row in written)
         {
-            var versions = VersionsOf(row.MemberId);
-            var version = ++versions.Latest;
+            var episode = (Episode)(row.Beside ??= EpisodeOf(row.MemberId));
             if (row.IsOpen)
-                Enqueue(new Stored(versions, version, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced), row.LastActivityAt, row.LastContactAt, Clock!.Value);
+                Store(episode, row.OutflowOrgId, row.InflowOrgId, deltas.InProvince(row), row.CountsPlaced, row.LastActivityAt, row.LastContactAt, Clock!.Value);
+            else
+                Store(episode, null, null, Clock!.Value);
         }
         return Task.CompletedTask;
     }
@@ -222,27 +252,42 @@ internal sealed class HeldCoverage : CoverageState
             values[i] += delta[i];
     }
 
-    private Versions VersionsOf(string memberId) =>
-        CollectionsMarshal.GetValueRefOrAddDefault(_versions, memberId, out _) ??= new Versions();
+    private Episode EpisodeOf(string memberId) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_stored, memberId, out _) ??= new Episode();
 
-    /// <summary>Queues a stored episode's windows, unless they have lapsed already: no later lapse can reach them.</summary>
-    private void Enqueue(Stored stored, DateTimeOffset? lastActivity, DateTimeOffset? lastContact, DateTimeOffset clock)
+    /// <summary>An open episode as stored: its columns, and its windows queued unless they have lapsed already (no later lapse can reach them).</summary>
+    private void Store(Episode episode, string outflowOrgId, string? inflowOrgId, bool inProvince, bool placed,
+        DateTimeOffset? lastActivity, DateTimeOffset? lastContact, DateTimeOffset clock)
     {
-        var (idleSince, uncontactedSince) = WindowStarts(clock);
-        if (lastActivity is { } a && a > idleSince)
-            _activity.Enqueue(stored, a.UtcTicks);
-        if (lastContact is { } t && t > uncontactedSince)
-            _contact.Enqueue(stored, t.UtcTicks);
+        (episode.OutflowOrgId, episode.InflowOrgId, episode.InProvince, episode.Placed) = (outflowOrgId, inflowOrgId, inProvince, placed);
+        Store(episode, lastActivity, lastContact, clock);
     }
 
-    /// <summary>Takes off the flag of every stored episode whose window ends in (after, upTo], as the stored path's range does.</summary>
-    private void Lapse(PriorityQueue<Stored, long> queue, DateTimeOffset after, DateTimeOffset upTo, Action<long[], Stored> subtract)
+    /// <summary>Moves the episode's windows (a closed episode has none: pass nulls).</summary>
+    private void Store(Episode episode, DateTimeOffset? lastActivity, DateTimeOffset? lastContact, DateTimeOffset clock)
     {
-        while (queue.TryPeek(out var e, out var at) && at <= upTo.UtcTicks)
+        var (idleSince, uncontactedSince) = WindowStarts(clock);
+        if (episode.Activity.MoveTo(lastActivity is { } a && a > idleSince ? a.UtcTicks : null))
+            _activity.Enqueue(new Window(episode, episode.Activity.Generation), episode.Activity.Ticks!.Value);
+        if (episode.Contact.MoveTo(lastContact is { } t && t > uncontactedSince ? t.UtcTicks : null))
+            _contact.Enqueue(new Window(episode, episode.Contact.Generation), episode.Contact.Ticks!.Value);
+    }
+
+    private delegate ref Queued WindowOf(Episode episode);
+
+    /// <summary>Takes off the flag of every stored episode whose window ends in (after, upTo], as the stored path's range does.</summary>
+    private void Lapse(PriorityQueue<Window, long> queue, WindowOf windowOf, DateTimeOffset after, DateTimeOffset upTo, Action<long[], Episode> subtract)
+    {
+        while (queue.TryPeek(out var w, out var at) && at <= upTo.UtcTicks)
         {
             queue.Dequeue();
-            if (at <= after.UtcTicks || !e.IsLatest)
+            ref var window = ref windowOf(w.Episode);
+            if (window.Generation != w.Generation)
+                continue; // moved or closed since it was queued
+            window.MoveTo(null);
+            if (at <= after.UtcTicks)
                 continue;
+            var e = w.Episode;
             Subtract((e.OutflowOrgId, CoverageProjection.Out, e.InProvince), e, subtract);
             if (e.InflowOrgId is { } inflow)
                 Subtract((inflow, CoverageProjection.In, e.InProvince), e, subtract);
@@ -250,7 +295,7 @@ internal sealed class HeldCoverage : CoverageState
     }
 
     /// <summary>Like the stored path's <c>UPDATE … FROM</c>: a key without a row is left alone.</summary>
-    private void Subtract((string, string, bool) key, Stored e, Action<long[], Stored> subtract)
+    private void Subtract((string, string, bool) key, Episode e, Action<long[], Episode> subtract)
     {
         if (!_counters.TryGetValue(key, out var values))
             return;

@@ -64,6 +64,18 @@ internal sealed class MemberRow
     public AppraisalResult? LastAppraisalResult { get; set; }
     public long Position { get; set; }
 
+    /// <summary>The bookkeeping of the <see cref="HeldMemberRows"/> holding this row: it is the member's held row; it waits for the next flush.</summary>
+    public bool Held { get; set; }
+
+    /// <inheritdoc cref="Held"/>
+    public bool Unflushed { get; set; }
+
+    /// <summary>
+    /// What a projection holding this row in memory keeps beside it (coverage: its stored episode), so it need not look
+    /// it up by member again for every write. Only a cache: a row read back from the table starts without it.
+    /// </summary>
+    public object? Beside { get; set; }
+
     public bool IsOpen => Outcome is null;
 
     public DateTimeOffset StartedAt => DepartedAt < RegisteredAt ? DepartedAt : RegisteredAt;
@@ -186,8 +198,6 @@ internal sealed class MemberRow
                 break;
         }
     }
-
-    public MemberRow Clone() => (MemberRow)MemberwiseClone();
 
     /// <summary>
     /// Makes the strings that many rows have in common (organisations, regions, actors) the pool's single copies, so a

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CoManagement.Projections.Common;
 using Npgsql;
 
@@ -93,7 +94,8 @@ internal sealed class StoredMemberRows(MemberRowTable table, string schema) : IM
 internal sealed class HeldMemberRows(MemberRowTable table, string schema, int maxRows) : IMemberRows
 {
     private readonly Dictionary<string, MemberRow> _rows = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MemberRow> _changed = new(StringComparer.Ordinal);
+    /// <summary>The rows to write at the next flush, each once (<see cref="MemberRow.Unflushed"/>), in the order they first changed.</summary>
+    private readonly List<MemberRow> _changed = [];
     private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
     private bool _wrote;
 
@@ -111,7 +113,10 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
         if (missing is not null)
         {
             foreach (var row in await table.Table.LoadAsync(c, schema, [.. missing], () => new MemberRow(), ct).ConfigureAwait(false))
+            {
                 _rows[row.MemberId] = found[row.MemberId] = row;
+                row.Held = true;
+            }
         }
         return found;
     }
@@ -122,12 +127,26 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
         {
             table.Trim?.Invoke(row);
             row.ShareStrings(_strings);
-            _rows[row.MemberId] = _changed[row.MemberId] = row;
+            if (!row.Held)
+            {
+                // A new episode's row: it takes the member's place, and the row it replaces is not written.
+                ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, row.MemberId, out _);
+                if (held is not null)
+                    held.Held = held.Unflushed = false;
+                (held, row.Held) = (row, true);
+            }
+            if (!row.Unflushed)
+            {
+                row.Unflushed = true;
+                _changed.Add(row);
+            }
         }
         if (_rows.Count > maxRows)
         {
             // Memory is bounded: write what changed and let every row go; later batches read back the ones they need.
             await FlushAsync(c, ct).ConfigureAwait(false);
+            foreach (var row in _rows.Values)
+                row.Held = false;
             _rows.Clear();
         }
     }
@@ -141,11 +160,10 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
     /// </summary>
     public async Task FlushAsync(NpgsqlConnection c, CancellationToken ct)
     {
-        if (_changed.Count == 0)
+        var rows = _changed.Where(r => r.Unflushed).ToArray();
+        if (rows.Length == 0)
             return;
-        var keys = _changed.Keys.ToArray();
-        var rows = _changed.Values.ToArray();
-        Array.Sort(keys, rows, StringComparer.Ordinal);
+        Array.Sort([.. rows.Select(r => r.MemberId)], rows, StringComparer.Ordinal);
         if (!_wrote && await table.Table.IsEmptyAsync(c, schema, ct).ConfigureAwait(false))
         {
             var tree = await OrgTree.PlacesAsync(c, schema, ct).ConfigureAwait(false);
@@ -156,6 +174,8 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
             await table.Table.CopyAsync(c, schema, rows, ct, table.DerivedSql, MemberRowTable.OrgJoins(schema)).ConfigureAwait(false);
         }
         _wrote = true;
+        foreach (var row in rows)
+            row.Unflushed = false;
         _changed.Clear();
     }
 }
