@@ -19,14 +19,15 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
     /// <summary>
     /// A rebuild holds rows in memory between its chunks (<see cref="IProjectionSession"/>): in one chunk; in chunks of
     /// 200 events with the session kept; in chunks each run by a new runner, whose new session starts from what the
-    /// previous chunks stored (as after a crash); and with room for 10 members' rows, so sessions keep writing theirs
-    /// and reading them back.
+    /// previous chunks stored (as after a crash); with room for 10 members' rows, so sessions keep writing theirs
+    /// and reading them back; and with room for 40 of the 60, so rows are let go now and then and some outlive a batch.
     /// </summary>
     [Theory]
     [InlineData(int.MaxValue, false, 2_000_000)]
     [InlineData(200, false, 2_000_000)]
     [InlineData(200, true, 2_000_000)]
     [InlineData(int.MaxValue, false, 10)]
+    [InlineData(int.MaxValue, false, 40)]
     public async Task every_projection_built_batch_by_batch_equals_its_rebuild_from_scratch_after_a_long_random_run(int chunkEvents, bool newRunnerEachChunk, int heldRows)
     {
         var rebuilding = new ProjectionCatalog(_w.Schema, _w.Registry, heldRowsPerSession: heldRows);

@@ -33,6 +33,7 @@ internal sealed class HeldCoverage : CoverageState
     private Dictionary<string, OrgPlace>? _tree;
     private Dictionary<string, string>? _regions;
     private Deltas? _deltas;
+    private int _evictions;
 
     /// <summary>
     /// What the episodes table holds for a member: the columns the lapse reads, and the windows still queued. A write
@@ -192,6 +193,8 @@ internal sealed class HeldCoverage : CoverageState
                 _cells[key] = n;
             _changedCells.Add(key);
         }
+        if (_episodes.Evictions != _evictions)
+            ForgetEpisodesWithoutWindows();
         foreach (var row in written)
         {
             var episode = (Episode)(row.Beside ??= EpisodeOf(row.MemberId));
@@ -250,6 +253,21 @@ internal sealed class HeldCoverage : CoverageState
             target[key] = values = new long[delta.Length];
         for (var i = 0; i < values.Length; i++)
             values[i] += delta[i];
+    }
+
+    /// <summary>
+    /// When the member rows were let go, lets go the stored episodes whose windows are not queued too: they hold nothing
+    /// a lapse can need, and one is made again when its member is written. So what coverage keeps per member stays
+    /// bounded by the members active or contacted within their windows, as the rows are by <c>heldRowsPerSession</c>.
+    /// </summary>
+    private void ForgetEpisodesWithoutWindows()
+    {
+        _evictions = _episodes.Evictions;
+        foreach (var (memberId, episode) in _stored)
+        {
+            if (episode.Activity.Ticks is null && episode.Contact.Ticks is null)
+                _stored.Remove(memberId);
+        }
     }
 
     private Episode EpisodeOf(string memberId) =>

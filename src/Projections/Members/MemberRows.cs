@@ -99,6 +99,9 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
     private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
     private bool _wrote;
 
+    /// <summary>How many times the rows were let go (past <c>maxRows</c>); what was kept beside them went with them.</summary>
+    public int Evictions { get; private set; }
+
     public async Task<Dictionary<string, MemberRow>> LoadAsync(NpgsqlConnection c, string[] memberIds, CancellationToken ct)
     {
         var found = new Dictionary<string, MemberRow>(memberIds.Length, StringComparer.Ordinal);
@@ -146,8 +149,9 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
             // Memory is bounded: write what changed and let every row go; later batches read back the ones they need.
             await FlushAsync(c, ct).ConfigureAwait(false);
             foreach (var row in _rows.Values)
-                row.Held = false;
+                (row.Held, row.Beside) = (false, null);
             _rows.Clear();
+            Evictions++;
         }
     }
 
