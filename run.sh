@@ -15,9 +15,6 @@ source scripts/servers.sh
 state="${RUN_STATE:-$root/.local/run}"
 mkdir -p "$state"
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
-
 host_pid="" started_pg=""
 cleanup() {
   trap - EXIT INT TERM
@@ -42,7 +39,7 @@ if [ -z "${ConnectionStrings__EventStore:-}" ]; then
     echo "PostgreSQL in $state/pg is already running (another ./run.sh?); using it"
   else
     if [ ! -f "$state/pg/PG_VERSION" ]; then
-      free_port 55440 >"$state/pg-port"
+      free_port 25440 >"$state/pg-port"
       rm -f "$state/seeded"
     fi
     pg_port=$(cat "$state/pg-port")

@@ -9,15 +9,19 @@ source scripts/servers.sh
 
 state="$root/.local/test"
 mkdir -p "$state" artifacts
-PG_PORT=${TEST_PG_PORT:-55433}
-RMQ_PORT=${TEST_RABBITMQ_PORT:-55672}
+# Below the ephemeral port range (see scripts/servers.sh); the next free ones if taken.
+PG_PORT=${TEST_PG_PORT:-$(free_port 25433)}
+RMQ_PORT=${TEST_RABBITMQ_PORT:-$(free_port 26672)}
+
+# A server that does not start ends the run at once, with the reason, rather than leaving every test to time out.
+no_servers() { echo "$1" >&2; echo "0 passed, 0 failed, 0 skipped"; exit 1; }
 
 ensure_packages pg rabbitmq chromium
-rm -rf "$state/pg"
-pg_start "$state" "$PG_PORT"
-rmq_start "$state" "$RMQ_PORT"
 cleanup() { rmq_stop "$state" "$RMQ_PORT"; pg_stop "$state"; }
 trap cleanup EXIT
+rm -rf "$state/pg"
+pg_start "$state" "$PG_PORT" || no_servers "PostgreSQL did not start on 127.0.0.1:$PG_PORT (log: $state/pgsock/pg.log)"
+rmq_start "$state" "$RMQ_PORT" || no_servers "RabbitMQ did not start on 127.0.0.1:$RMQ_PORT"
 
 export ES_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=60"
 export ES_TEST_RABBITMQ="$RABBITMQ_URI"
