@@ -14,7 +14,7 @@
 #   bench/run.sh --with-peers             first runs the peers' own benchmark (../shared/bench-peers/run-all.sh, 45+ min)
 #   NICE=-10 bench/run.sh                 on a shared machine: runs the bench and its PostgreSQL at a higher CPU priority
 #                                         (negative values need root)
-# Same via env: SCALE, ROUNDS, ONLY, TUNED=1, TUNED_CONN, PAIRED=0, WITH_PEERS=1, BENCH_PG_PORT (55435), KEEP_PG=1 (leave the
+# Same via env: SCALE, ROUNDS, ONLY, TUNED=1, TUNED_CONN, PAIRED=0, WITH_PEERS=1, BENCH_PG_PORT (25435), KEEP_PG=1 (leave the
 # server running), NICE.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +43,7 @@ fi
 source scripts/servers.sh
 ensure_packages pg
 state="$root/.local/bench"
-port=${BENCH_PG_PORT:-55435}
+port=${BENCH_PG_PORT:-25435}
 pg_start "$state" "$port"
 [ "${KEEP_PG:-0}" = 1 ] || trap 'pg_stop "$state"' EXIT
 NICE=${NICE:-0}

@@ -50,7 +50,8 @@ synchronous_commit = on
 CONF
   fi
   if ! as_user postgres "$PG_BIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; then
-    as_user postgres "$PG_BIN/pg_ctl" -D "$dir/pg" -l "$dir/pgsock/pg.log" -w -t 60 start >/dev/null
+    # The port given wins over the one written at initdb, so a data folder can move to another port.
+    as_user postgres "$PG_BIN/pg_ctl" -D "$dir/pg" -l "$dir/pgsock/pg.log" -o "-p $port" -w -t 60 start >/dev/null
   fi
 }
 

@@ -10,7 +10,7 @@ using CoManagement.EventStore;
 var options = ParseOptions(args.Skip(1));
 string Opt(string name, string? fallback = null) =>
     options.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
-var conn = Opt("conn", Environment.GetEnvironmentVariable("BENCH_PG") ?? "Host=127.0.0.1;Port=55435;Username=postgres;Database=bench");
+var conn = Opt("conn", Environment.GetEnvironmentVariable("BENCH_PG") ?? "Host=127.0.0.1;Port=25435;Username=postgres;Database=bench");
 var output = options.GetValueOrDefault("out");
 var scale = double.Parse(Opt("scale", "1"), CultureInfo.InvariantCulture);
 

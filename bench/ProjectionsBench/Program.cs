@@ -27,7 +27,7 @@ var runnerBatch = new ProjectionRunnerOptions().BatchSize;
 int Option(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 var connectionString = Environment.GetEnvironmentVariable("PBENCH_POSTGRES")
-    ?? "Host=127.0.0.1;Port=55436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
+    ?? "Host=127.0.0.1;Port=25436;Username=postgres;Database=postgres;Maximum Pool Size=20;Command Timeout=0";
 var Schema = Environment.GetEnvironmentVariable("PBENCH_SCHEMA") ?? "pbench";
 var cpu = new CpuMeter(Environment.GetEnvironmentVariable("PBENCH_PGDATA") ?? Path.GetFullPath(".local/pbench/pg")); // run.sh runs from the repository root
 string Cpu((double Client, double Server) from, long events)

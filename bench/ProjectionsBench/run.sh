@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Projection benchmark on a private PostgreSQL (port 55436): load the data set, build the read models, rebuild them
+# Projection benchmark on a private PostgreSQL (port 25436): load the data set, build the read models, rebuild them
 # with the runner, measure query latency. Usage: bench/ProjectionsBench/run.sh [members] (default 1,000,000).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -7,7 +7,7 @@ cd "$root"
 source scripts/servers.sh
 ensure_packages pg
 members=${1:-1000000}
-pg_start "$root/.local/pbench" 55436
+pg_start "$root/.local/pbench" 25436
 trap 'pg_stop "$root/.local/pbench"' EXIT
 dotnet build bench/ProjectionsBench -c Release -v q
 run() { dotnet run --project bench/ProjectionsBench -c Release --no-build -- "$@"; }
