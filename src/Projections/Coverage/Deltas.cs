@@ -26,6 +26,10 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
 
     public IReadOnlyDictionary<(string Org, string Scope, bool InProvince), long[]> Counters => _counters;
 
+    public IReadOnlyDictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> Flows => _flows;
+
+    public IReadOnlyDictionary<(string From, string To), long> Cells => _cells;
+
     /// <summary>Empties the deltas for the next batch, keeping what the dictionaries have grown to.</summary>
     public Deltas Reset(DateTimeOffset clock, Dictionary<string, string> regions)
     {
@@ -35,10 +39,6 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         _cells.Clear();
         return this;
     }
-
-    public IReadOnlyDictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> Flows => _flows;
-
-    public IReadOnlyDictionary<(string From, string To), long> Cells => _cells;
 
     /// <summary>
     /// What an episode adds to the counters and the flow matrix at the batch's clock: its keys, and a bit per counter
