@@ -323,6 +323,32 @@ public sealed class Projection_runner : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_live_tables_follow_the_feed_while_a_rebuild_chunk_runs()
+    {
+        await RandomRunAsync(seed: 21, appends: 60);
+        var projection = new HoldingCountingProjection();
+        var runner = new ProjectionRunner(Store, projection, new ProjectionRunnerOptions { Owner = "rebuilder", BatchSize = 10, LiveInterval = TimeSpan.Zero });
+        await StartRebuildAsync(runner);
+        long appended = 0, liveMeanwhile = 0;
+        projection.OnApply = async batch =>
+        {
+            if (batch == 2)
+                appended = (await Store.AppendAsync("late", ExpectedVersion.Any, Events(1))).Positions[^1];
+            if (batch == 6)
+                liveMeanwhile = (await runner.GetStatusAsync()).Position;
+        };
+
+        (await runner.RunRebuildBatchAsync()).ShouldBeGreaterThan(60, "the whole feed in one chunk");
+
+        liveMeanwhile.ShouldBeGreaterThanOrEqualTo(appended, "an event appended during the chunk reached the live tables before the chunk ended");
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+        (await runner.RunRebuildBatchAsync()).ShouldBe(0);
+        var status = await runner.GetStatusAsync();
+        status.Rebuilding.ShouldBeFalse();
+        (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync(), "the rebuilt tables, swapped in, count the late event once");
+    }
+
+    [Fact]
     public async Task a_chunk_longer_than_the_lease_keeps_the_lease_renewed()
     {
         await RandomRunAsync(seed: 13, appends: 60);

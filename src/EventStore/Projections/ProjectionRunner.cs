@@ -29,6 +29,12 @@ public sealed record ProjectionRunnerOptions
     /// at a time until it is close to the head again.
     /// </summary>
     public int CatchUpEvents { get; init; } = 20_000;
+
+    /// <summary>
+    /// While a rebuild's chunk runs (up to <see cref="ChunkTime"/>), the live tables are brought up to the feed's head
+    /// between its pages at most this often, so they lag by about this much rather than by a chunk.
+    /// </summary>
+    public TimeSpan LiveInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -381,6 +387,7 @@ public sealed class ProjectionRunner
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var chunk = Stopwatch.StartNew();
         var renewal = Stopwatch.StartNew();
+        var live = Stopwatch.StartNew();
         var (applied, position) = (0, from);
         while (true)
         {
@@ -409,6 +416,15 @@ public sealed class ProjectionRunner
                 if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
                     throw new ProjectionOwnershipLostException(Name, Owner);
                 renewal.Restart();
+            }
+            if (rebuild && live.Elapsed >= _options.LiveInterval)
+            {
+                // The live tables follow the feed meanwhile, each batch in a transaction of its own (which locks the
+                // projection's row; this chunk locks it only at its end), instead of waiting a whole chunk.
+                while (await RunBatchAsync(ct).ConfigureAwait(false) >= _options.BatchSize)
+                {
+                }
+                live.Restart();
             }
         }
         await session.FlushAsync(connection, ct).ConfigureAwait(false);
