@@ -159,7 +159,7 @@ public sealed class ProjectionRunner
         var status = await GetStatusAsync(ct).ConfigureAwait(false);
         if (status.RebuildPosition is not { } rebuilt)
             return 0;
-        var applied = await RunRebuildChunkAsync(progress, ct).ConfigureAwait(false);
+        var applied = await RunRebuildChunkAsync(progress, followLive: true, ct).ConfigureAwait(false);
         if (applied == 0 && rebuilt >= status.Position)
             await SwapAsync(ct).ConfigureAwait(false);
         return applied;
@@ -194,7 +194,7 @@ public sealed class ProjectionRunner
             throw new ProjectionOwnershipLostException(Name, Owner);
         if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
             await StartRebuildAsync(ct).ConfigureAwait(false);
-        while (await RunRebuildChunkAsync(progress, ct).ConfigureAwait(false) > 0)
+        while (await RunRebuildChunkAsync(progress, followLive: false, ct).ConfigureAwait(false) > 0)
         {
             var status = await GetStatusAsync(ct).ConfigureAwait(false);
             progress?.Report((status.RebuildPosition ?? 0, status.Head));
@@ -365,19 +365,22 @@ public sealed class ProjectionRunner
         return page.Events.Count;
     }
 
-    private async Task<int> RunRebuildChunkAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct)
+    /// <summary>A chunk of the rebuild; <paramref name="followLive"/>: the live tables are this runner's to keep up meanwhile (not an inline projection's).</summary>
+    private async Task<int> RunRebuildChunkAsync(IProgress<(long Position, long Head)>? progress, bool followLive, CancellationToken ct)
     {
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.");
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
-        return page.NextAfter <= from ? 0 : await RunChunkAsync(rebuild: true, from, page, progress, ct).ConfigureAwait(false);
+        return page.NextAfter <= from ? 0 : await RunChunkAsync(rebuild: true, from, page, progress, ct, followLive).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Applies one chunk, from <paramref name="first"/> on, to the shadow (<paramref name="rebuild"/>) or the live
     /// tables: batches through the session in one transaction, the next page read while the current one is applied,
-    /// then the session's flush, the fence check and the checkpoint, committed together.
+    /// then the session's flush, the fence check and the checkpoint, committed together. With <paramref name="followLive"/>
+    /// the live tables are brought up to the head between pages (<see cref="ProjectionRunnerOptions.LiveInterval"/>).
     /// </summary>
-    private async Task<int> RunChunkAsync(bool rebuild, long from, FeedPage first, IProgress<(long Position, long Head)>? progress, CancellationToken ct)
+    private async Task<int> RunChunkAsync(bool rebuild, long from, FeedPage first, IProgress<(long Position, long Head)>? progress, CancellationToken ct,
+        bool followLive = false)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity(rebuild ? "eventstore.project.rebuild" : "eventstore.project.catch_up");
         activity?.SetTag("eventstore.projection", Name);
@@ -417,7 +420,7 @@ public sealed class ProjectionRunner
                     throw new ProjectionOwnershipLostException(Name, Owner);
                 renewal.Restart();
             }
-            if (rebuild && live.Elapsed >= _options.LiveInterval)
+            if (followLive && live.Elapsed >= _options.LiveInterval)
             {
                 // The live tables follow the feed meanwhile, each batch in a transaction of its own (which locks the
                 // projection's row; this chunk locks it only at its end), instead of waiting a whole chunk.
