@@ -343,7 +343,7 @@ public sealed class ProjectionRunner
         if (page.NextAfter <= from)
             return 0; // a page of none of the projection's events still moves the checkpoint on to the head
         if (page.Head - from > _options.CatchUpEvents)
-            return await RunChunkAsync(rebuild: false, from, page, null, ct).ConfigureAwait(false);
+            return await RunChunkAsync(rebuild: false, from, page, null, followLive: false, ct).ConfigureAwait(false);
 
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.project");
         activity?.SetTag("eventstore.projection", Name);
@@ -370,7 +370,7 @@ public sealed class ProjectionRunner
     {
         var from = (await GetPositionsAsync(ct).ConfigureAwait(false)).RebuildPosition ?? throw new InvalidOperationException("No rebuild in progress.");
         var page = await _store.ReadFeedAsync(from, _options.BatchSize, _projection.StreamPrefixes, ct).ConfigureAwait(false);
-        return page.NextAfter <= from ? 0 : await RunChunkAsync(rebuild: true, from, page, progress, ct, followLive).ConfigureAwait(false);
+        return page.NextAfter <= from ? 0 : await RunChunkAsync(rebuild: true, from, page, progress, followLive, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -379,8 +379,8 @@ public sealed class ProjectionRunner
     /// then the session's flush, the fence check and the checkpoint, committed together. With <paramref name="followLive"/>
     /// the live tables are brought up to the head between pages (<see cref="ProjectionRunnerOptions.LiveInterval"/>).
     /// </summary>
-    private async Task<int> RunChunkAsync(bool rebuild, long from, FeedPage first, IProgress<(long Position, long Head)>? progress, CancellationToken ct,
-        bool followLive = false)
+    private async Task<int> RunChunkAsync(bool rebuild, long from, FeedPage first, IProgress<(long Position, long Head)>? progress, bool followLive,
+        CancellationToken ct)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity(rebuild ? "eventstore.project.rebuild" : "eventstore.project.catch_up");
         activity?.SetTag("eventstore.projection", Name);
