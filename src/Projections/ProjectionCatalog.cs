@@ -82,41 +82,80 @@ public sealed class ProjectionCatalog
 
     /// <summary>
     /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
-    /// append, so the inline listeners find their tables. A live schema built by an older definition
-    /// (<see cref="IProjection.Version"/>) is rebuilt here, blue/green, before anything writes into it; an inline one
-    /// holds appends off only for its final catch-up. <paramref name="log"/> hears about each such rebuild. An async
-    /// projection whose lease another runner keeps for <paramref name="leaseWait"/> (default a minute) fails the call.
+    /// append, so the inline listeners find their tables. Live schemas built by an older definition
+    /// (<see cref="IProjection.Version"/>) are rebuilt here, together (<see cref="RebuildAsync"/>), before anything
+    /// writes into them; an inline one holds appends off only for its final catch-up. <paramref name="log"/> hears
+    /// about each such rebuild. An async projection whose lease another runner keeps for <paramref name="leaseWait"/>
+    /// (default a minute) fails the call.
     /// </summary>
     public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null, TimeSpan? leaseWait = null)
     {
+        var stale = new List<string>();
         foreach (var projection in All)
         {
-            var runner = new ProjectionRunner(store, projection);
-            if (await runner.EnsureCreatedAsync(ct).ConfigureAwait(false))
+            if (await new ProjectionRunner(store, projection).EnsureCreatedAsync(ct).ConfigureAwait(false))
                 continue;
             log?.Invoke($"Projection '{projection.Name}' was built by an older definition; rebuilding it as version {projection.Version}");
-            if (IsInline(projection.Name))
+            stale.Add(projection.Name);
+        }
+        if (stale.Count == 0)
+            return;
+        await RebuildAsync(store, stale, takeLease: (runner, token) => WaitForLeaseAsync(runner, leaseWait ?? TimeSpan.FromMinutes(1), token), ct: ct)
+            .ConfigureAwait(false);
+        log?.Invoke($"Projection{(stale.Count > 1 ? "s" : "")} '{string.Join("', '", stale)}' rebuilt");
+    }
+
+    /// <summary>
+    /// Rebuilds the named projections blue/green from position 0, reading the feed once for all of them
+    /// (<see cref="ProjectionRunner.RebuildTogetherAsync"/>), then finishes each: an async one catches up and swaps
+    /// (<see cref="ProjectionRunner.RebuildAsync"/>), an inline one catches up and swaps while appends are held off
+    /// (<see cref="ProjectionRunner.RebuildInlineAsync"/>). A rebuild already in progress is resumed from its checkpoint.
+    /// The live tables keep serving meanwhile. <paramref name="takeLease"/> takes each runner's lease, or throws; by
+    /// default it fails at once when another runner holds it.
+    /// </summary>
+    public async Task RebuildAsync(PostgresEventStore store, IReadOnlyCollection<string> names, IProgress<(long Position, long Head)>? progress = null,
+        Func<ProjectionRunner, CancellationToken, Task>? takeLease = null, CancellationToken ct = default)
+    {
+        var rebuilds = names.Distinct().Select(name => (Runner: RunnerFor(store, name), Inline: IsInline(name))).ToList();
+        try
+        {
+            foreach (var (runner, _) in rebuilds)
             {
-                await runner.RebuildInlineAsync(ct: ct).ConfigureAwait(false);
+                await runner.EnsureCreatedAsync(ct).ConfigureAwait(false);
+                await (takeLease ?? TakeLeaseAsync)(runner, ct).ConfigureAwait(false);
+                if ((await runner.GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
+                    await runner.StartRebuildAsync(ct).ConfigureAwait(false);
             }
-            else
+            await ProjectionRunner.RebuildTogetherAsync([.. rebuilds.Select(r => (r.Runner, FollowLive: !r.Inline))], progress, ct).ConfigureAwait(false);
+            foreach (var (runner, inline) in rebuilds)
+                await (inline ? runner.RebuildInlineAsync(progress, ct) : runner.RebuildAsync(progress, ct)).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (runner, _) in rebuilds)
+                await runner.ReleaseLeaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TakeLeaseAsync(ProjectionRunner runner, CancellationToken ct)
+    {
+        if (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+            throw new ProjectionOwnershipLostException(runner.Name, runner.Owner);
+    }
+
+    /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for a runner of the previous version to give it up at its stop, or for it to expire.</summary>
+    private static async Task WaitForLeaseAsync(ProjectionRunner runner, TimeSpan wait, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+        {
+            if (waited.Elapsed >= wait)
             {
-                // The lease may still be held by a runner of the previous version: it is given up at its stop, or expires.
-                var wait = Stopwatch.StartNew();
-                while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-                {
-                    if (wait.Elapsed >= (leaseWait ?? TimeSpan.FromMinutes(1)))
-                    {
-                        throw new InvalidOperationException(
-                            $"Projection '{projection.Name}' must be rebuilt for version {projection.Version}, but " +
-                            $"'{(await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner}' keeps its lease: stop the Hosts still running the previous version.");
-                    }
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-                }
-                await runner.RebuildAsync(ct: ct).ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"Projection '{runner.Name}' must be rebuilt, but '{(await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner}' " +
+                    "keeps its lease: stop the Hosts still running the previous version.");
             }
-            await runner.ReleaseLeaseAsync(ct).ConfigureAwait(false);
-            log?.Invoke($"Projection '{projection.Name}' rebuilt");
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
         }
     }
 }

@@ -11,7 +11,7 @@ internal sealed class CountingProjection : IProjection
 
     public IReadOnlyList<string>? StreamPrefixes { get; init; }
 
-    public string Name => "counts";
+    public string Name { get; init; } = "counts";
 
     public async Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
@@ -43,7 +43,9 @@ internal sealed class CountingProjection : IProjection
 /// </summary>
 internal sealed class HoldingCountingProjection : IProjection
 {
-    private readonly CountingProjection _live = new();
+    private CountingProjection? _counting;
+
+    private CountingProjection _live => _counting ??= new() { Name = Name, StreamPrefixes = StreamPrefixes };
 
     public int SessionsOpened { get; private set; }
 
@@ -51,7 +53,12 @@ internal sealed class HoldingCountingProjection : IProjection
 
     public Func<int, Task>? OnApply { get; set; }
 
-    public string Name => _live.Name;
+    /// <summary>Every event a session was given, as the object it was given.</summary>
+    public List<RecordedEvent> Given { get; } = [];
+
+    public string Name { get; init; } = "counts";
+
+    public IReadOnlyList<string>? StreamPrefixes { get; init; }
 
     public Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) => _live.CreateAsync(connection, schema, ct);
 
@@ -83,6 +90,8 @@ internal sealed class HoldingCountingProjection : IProjection
                 while (await reader.ReadAsync(ct))
                     _counts[reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt64(2));
             }
+            lock (owner.Given)
+                owner.Given.AddRange(events);
             foreach (var e in events)
             {
                 _counts[e.StreamId] = (_counts.GetValueOrDefault(e.StreamId).N + 1, e.Position);
@@ -118,7 +127,10 @@ public sealed class Projection_runner : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _db.ExecuteAsync("DROP SCHEMA IF EXISTS {schema}_counts CASCADE; DROP SCHEMA IF EXISTS {schema}_counts_next CASCADE");
+        await _db.ExecuteAsync("""
+            DROP SCHEMA IF EXISTS {schema}_counts CASCADE; DROP SCHEMA IF EXISTS {schema}_counts_next CASCADE;
+            DROP SCHEMA IF EXISTS {schema}_kept CASCADE; DROP SCHEMA IF EXISTS {schema}_kept_next CASCADE;
+            """);
         await _db.DisposeAsync();
     }
 
@@ -138,10 +150,10 @@ public sealed class Projection_runner : IAsyncLifetime
         return counts;
     }
 
-    private async Task<SortedDictionary<string, int>> ExpectedCountsAsync()
+    private async Task<SortedDictionary<string, int>> ExpectedCountsAsync(string prefix = "")
     {
         var expected = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await using var cmd = _db.DataSource.CreateCommand($"SELECT stream_id, count(*)::int FROM {_db.Schema}.events GROUP BY stream_id");
+        await using var cmd = _db.DataSource.CreateCommand($"SELECT stream_id, count(*)::int FROM {_db.Schema}.events WHERE stream_id ^@ '{prefix}' GROUP BY stream_id");
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             expected[reader.GetString(0)] = reader.GetInt32(1);
@@ -417,6 +429,111 @@ public sealed class Projection_runner : IAsyncLifetime
         await DrainAsync(runner);
         projection.SessionsOpened.ShouldBe(2);
         (await CountsAsync(runner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+    }
+
+    /// <summary>All streams (<c>counts</c>) and the <c>keep-</c> streams only (<c>kept</c>), each with its runner and a rebuild started.</summary>
+    private async Task<(HoldingCountingProjection All, ProjectionRunner AllRunner, HoldingCountingProjection Kept, ProjectionRunner KeptRunner)> TwoRebuildsAsync(
+        int seed, int batchSize = 10, TimeSpan? liveInterval = null, int chunkEvents = int.MaxValue)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < 60; i++)
+            await Store.AppendAsync(random.Next(3) == 0 ? $"keep-{random.Next(4)}" : $"other-{random.Next(6)}", ExpectedVersion.Any, Events(random.Next(1, 4)));
+        var all = new HoldingCountingProjection();
+        var kept = new HoldingCountingProjection { Name = "kept", StreamPrefixes = ["keep-"] };
+        ProjectionRunner Make(IProjection p) => new(Store, p, new ProjectionRunnerOptions
+        {
+            Owner = "together-" + p.Name, BatchSize = batchSize, LiveInterval = liveInterval ?? TimeSpan.FromSeconds(1), ChunkEvents = chunkEvents,
+        });
+        var (allRunner, keptRunner) = (Make(all), Make(kept));
+        await StartRebuildAsync(allRunner);
+        await StartRebuildAsync(keptRunner);
+        return (all, allRunner, kept, keptRunner);
+    }
+
+    [Fact]
+    public async Task projections_rebuilt_together_read_the_feed_once_and_each_gets_its_own_events()
+    {
+        var (all, allRunner, kept, keptRunner) = await TwoRebuildsAsync(seed: 31);
+
+        await ProjectionRunner.RebuildTogetherAsync([(allRunner, true), (keptRunner, true)]);
+
+        var head = (await allRunner.GetStatusAsync()).Head;
+        (await allRunner.GetStatusAsync()).RebuildPosition.ShouldBe(head, "rebuilt up to the head; the swap is the runner's own");
+        (await keptRunner.GetStatusAsync()).RebuildPosition.ShouldBe(head);
+        kept.Given.ShouldAllBe(e => e.StreamId.StartsWith("keep-", StringComparison.Ordinal));
+        kept.Given.Count.ShouldBeGreaterThan(0);
+        kept.Given.ShouldAllBe(e => all.Given.Any(a => ReferenceEquals(a, e)), "the same event objects: one read of each page for both");
+        all.Given.Select(e => e.Position).ShouldBe(all.Given.Select(e => e.Position).Order(), "in position order, each once");
+        all.Given.Select(e => e.Position).ShouldBeUnique();
+
+        await allRunner.RebuildAsync();
+        await keptRunner.RebuildAsync();
+        (all.SessionsOpened, kept.SessionsOpened).ShouldBe((1, 1), "each runner finished with the session the group left it");
+        (await CountsAsync(allRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+        (await CountsAsync(keptRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync("keep-"));
+    }
+
+    [Fact]
+    public async Task rebuilds_at_different_positions_go_on_together_each_from_its_own()
+    {
+        var (all, allRunner, kept, keptRunner) = await TwoRebuildsAsync(seed: 32, chunkEvents: 10);
+        // The kept rebuild is a chunk ahead, at a position inside a page of all the streams.
+        (await keptRunner.RunRebuildBatchAsync()).ShouldBe(10);
+        var ahead = (await keptRunner.GetStatusAsync()).RebuildPosition!.Value;
+        var givenBefore = kept.Given.Count;
+
+        await ProjectionRunner.RebuildTogetherAsync([(allRunner, true), (keptRunner, true)]);
+
+        kept.Given.Skip(givenBefore).ShouldAllBe(e => e.Position > ahead, "nothing given twice to the rebuild that was ahead");
+        all.Given.Select(e => e.Position).ShouldBeUnique();
+        await allRunner.RebuildAsync();
+        await keptRunner.RebuildAsync();
+        (await CountsAsync(allRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+        (await CountsAsync(keptRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync("keep-"));
+    }
+
+    [Fact]
+    public async Task a_runner_that_loses_its_lease_during_a_rebuild_together_fails_it_and_nothing_of_the_chunk_is_kept()
+    {
+        var (all, allRunner, kept, keptRunner) = await TwoRebuildsAsync(seed: 33);
+        kept.OnApply = async batch =>
+        {
+            if (batch == 3) // another process takes the kept projection over
+                await _db.ExecuteAsync("UPDATE {schema}.projections SET owner = 'usurper', fence = fence + 1 WHERE name = 'kept'");
+        };
+
+        await Should.ThrowAsync<ProjectionOwnershipLostException>(() =>
+            ProjectionRunner.RebuildTogetherAsync([(allRunner, true), (keptRunner, true)]));
+
+        (await allRunner.GetStatusAsync()).RebuildPosition.ShouldBe(0, "the chunk was not committed for either");
+        (await keptRunner.GetStatusAsync()).RebuildPosition.ShouldBe(0);
+        (await CountsAsync(allRunner.ShadowSchema)).ShouldBeEmpty();
+        kept.OnApply = null;
+        await allRunner.RebuildAsync();
+        all.SessionsOpened.ShouldBe(2, "the failed chunk's session was dropped");
+        (await CountsAsync(allRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+    }
+
+    [Fact]
+    public async Task only_the_runners_told_to_follow_the_live_tables_apply_live_batches_during_a_rebuild_together()
+    {
+        var (all, allRunner, kept, keptRunner) = await TwoRebuildsAsync(seed: 34, liveInterval: TimeSpan.Zero);
+        var (allLive, keptLive) = ((await allRunner.GetStatusAsync()).Position, (await keptRunner.GetStatusAsync()).Position);
+        long appended = 0;
+        all.OnApply = async batch =>
+        {
+            if (batch == 2)
+                appended = (await Store.AppendAsync("keep-late", ExpectedVersion.Any, Events(1))).Positions[^1];
+        };
+
+        await ProjectionRunner.RebuildTogetherAsync([(allRunner, true), (keptRunner, false)]);
+
+        (await allRunner.GetStatusAsync()).Position.ShouldBeGreaterThanOrEqualTo(appended, "the async one's live tables followed the feed");
+        (await keptRunner.GetStatusAsync()).Position.ShouldBe(keptLive, "an inline one's live tables are the appends' to write");
+        allLive.ShouldBeLessThan(appended);
+        await allRunner.RebuildAsync();
+        (await CountsAsync(allRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
+        (await CountsAsync(keptRunner.ShadowSchema)).ShouldBe(await ExpectedCountsAsync("keep-"), "the late event reached the shadow once");
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed record ProjectionRunnerOptions
 /// runner far behind the head, commit in chunks of many batches through the projection's <see cref="IProjectionSession"/>,
 /// checking the fence before each commit.
 /// </summary>
-public sealed class ProjectionRunner
+public sealed partial class ProjectionRunner
 {
     private readonly PostgresEventStore _store;
     private readonly IProjection _projection;
