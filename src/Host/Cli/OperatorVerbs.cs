@@ -49,12 +49,13 @@ public static class OperatorVerbs
             {
                 "migrate" => await WithServicesAsync(parsed, sp => MigrateAsync(sp, console, cts.Token)),
                 "seed" => await WithServicesAsync(parsed, sp => SeedAsync(sp, parsed.Positional.FirstOrDefault() ?? parsed.Option("size") ?? "demo", console, cts.Token)),
-                "rebuild" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional[0], console, cts.Token)),
+                "rebuild" when parsed.Positional.Count >= 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional, console, cts.Token)),
                 "verify" => await WithServicesAsync(parsed, sp => VerifyAsync(sp, console, cts.Token)),
                 "export-seals" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportSealsAsync(sp, parsed.Positional[0], console, cts.Token)),
                 "token" => Token(parsed, console, output),
                 "help" => Help(console, Ok),
-                "rebuild" or "export-seals" => Help(console, Usage, $"{verb} takes one argument"),
+                "rebuild" => Help(console, Usage, "rebuild takes one or more projections, or all"),
+                "export-seals" => Help(console, Usage, $"{verb} takes one argument"),
                 _ => Help(console, Usage, $"unknown verb '{verb}'"),
             };
         }
@@ -109,29 +110,30 @@ public static class OperatorVerbs
         return Ok;
     }
 
-    private static async Task<int> RebuildAsync(IServiceProvider sp, string name, IAnsiConsole console, CancellationToken ct)
+    /// <summary>Rebuilds the projections named (or all), reading the feed once for all of them.</summary>
+    private static async Task<int> RebuildAsync(IServiceProvider sp, IReadOnlyList<string> names, IAnsiConsole console, CancellationToken ct)
     {
         var catalog = Catalog(sp);
-        if (!catalog.All.Any(p => p.Name == name))
-            throw new ArgumentException($"no projection '{name}'; known: {string.Join(", ", catalog.All.Select(p => p.Name))}");
+        var known = catalog.All.Select(p => p.Name).ToList();
+        if (names is ["all"])
+            names = known;
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            throw new ArgumentException($"no projection '{unknown}'; known: {string.Join(", ", known)}, or all");
         var store = sp.GetRequiredService<PostgresEventStore>();
-        var runner = catalog.RunnerFor(store, name);
-        await runner.EnsureCreatedAsync(ct);
-        var inline = catalog.IsInline(name);
-        // An async projection's live runner (in a Host) holds its lease; a rebuild must wait for it to lapse.
-        if (!inline && !await WaitForLeaseAsync(runner, console, ct))
-            return Failed;
+        var label = string.Join(", ", names.Select(n => catalog.IsInline(n) ? $"{n} (inline)" : n));
         await console.Progress().StartAsync(async ctx =>
         {
-            var task = ctx.AddTask($"rebuilding {name}{(inline ? " (inline)" : "")}", maxValue: 1);
+            var task = ctx.AddTask($"rebuilding {label}", maxValue: 1);
             var progress = new Reporter<(long Position, long Head)>(p => Update(task, p.Position, p.Head));
-            await (inline ? runner.RebuildInlineAsync(progress, ct) : runner.RebuildAsync(progress, ct));
+            // An async projection's live runner (in a Host) holds its lease; a rebuild must wait for it to lapse.
+            await catalog.RebuildAsync(store, names, progress, (runner, token) => WaitForLeaseAsync(runner, console, token), ct);
             task.Value = task.MaxValue;
         });
-        if (!inline)
-            await runner.ReleaseLeaseAsync(ct);
-        var status = await runner.GetStatusAsync(ct);
-        console.MarkupLineInterpolated($"[green]{name} rebuilt[/] and swapped in at position {status.Position}");
+        foreach (var name in names.Distinct())
+        {
+            var status = await catalog.RunnerFor(store, name).GetStatusAsync(ct);
+            console.MarkupLineInterpolated($"[green]{name} rebuilt[/] and swapped in at position {status.Position}");
+        }
         return Ok;
     }
 
@@ -195,7 +197,8 @@ public static class OperatorVerbs
             [bold]verbs[/] (dotnet run --project src/Host -- <verb> [[--ConnectionStrings:EventStore=…]] [[--EventStore:Schema=…]])
               migrate                     create or upgrade the store, the audit log and the projections' schemas
               seed [[size]]                 load the demo data set (migrates first): tiny, small, demo (default) or 1m
-              rebuild <projection>        rebuild a projection from position 0 into a shadow schema and swap it in
+              rebuild <projection>… | all rebuild projections from position 0 into shadow schemas, reading the feed
+                                          once for all of them, and swap each in
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
               export-seals <file>         write the seals as JSON for offline verification
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
@@ -204,18 +207,18 @@ public static class OperatorVerbs
         return code;
     }
 
-    private static async Task<bool> WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct)
+    private static async Task WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 30; attempt++)
         {
             if (await runner.TryAcquireLeaseAsync(ct))
-                return true;
+                return;
             if (attempt == 0)
                 console.MarkupLineInterpolated($"[yellow]{runner.Name} is run by {(await runner.GetStatusAsync(ct)).Owner}[/]; waiting up to 30 s for its lease");
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
-        console.MarkupLineInterpolated($"[red]could not take {runner.Name}'s lease[/]: stop the Host that runs it (or set EventStore:RunProjections=false) and retry");
-        return false;
+        throw new InvalidOperationException(
+            $"could not take {runner.Name}'s lease: stop the Host that runs it (or set EventStore:RunProjections=false) and retry");
     }
 
     private static async Task<int> WithServicesAsync(VerbArgs args, Func<IServiceProvider, Task<int>> verb)
