@@ -62,12 +62,38 @@ public sealed class Inline_projection_rebuild : IAsyncLifetime
         view.LiveBatches.ShouldBe(0, "the appends keep an inline projection's live tables; the runner never applies batches to them");
     }
 
+    [Fact]
+    public async Task appends_go_on_while_the_rebuilt_tables_read_indexes_are_built()
+    {
+        var view = new RunnerView(_projection, $"{_db.Schema}_counts");
+        var runner = new ProjectionRunner(_store, view, new ProjectionRunnerOptions { Owner = "operator", BatchSize = 40 });
+        await runner.EnsureCreatedAsync();
+        for (var i = 0; i < 30; i++)
+            await _store.AppendAsync($"indexed-{i % 3}", ExpectedVersion.Any, Events(1));
+        // Building a million rows' read indexes takes seconds: an append meanwhile must not wait for them.
+        view.OnCreateReadIndexes = () => _store.AppendAsync("indexed-0", ExpectedVersion.Any, Events(1)).WaitAsync(TimeSpan.FromSeconds(5));
+
+        await runner.RebuildInlineAsync();
+
+        await using var cmd = _db.DataSource.CreateCommand($"SELECT sum(n)::int FROM {_db.Schema}_counts.counts");
+        ((int)(await cmd.ExecuteScalarAsync())!).ShouldBe(31, "the append made while the indexes were built, counted once");
+    }
+
     /// <summary>The projection as the runner sees it, counting the batches it applies to the live tables.</summary>
     private sealed class RunnerView(CountingProjection inner, string liveSchema) : IProjection
     {
         private int _liveBatches;
 
         public int LiveBatches => _liveBatches;
+
+        /// <summary>Runs when the read indexes of a rebuilt schema are built.</summary>
+        public Func<Task>? OnCreateReadIndexes { get; set; }
+
+        public async Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+        {
+            if (schema != liveSchema && OnCreateReadIndexes is { } hook)
+                await hook();
+        }
 
         public string Name => inner.Name;
 

@@ -203,6 +203,9 @@ public sealed partial class ProjectionRunner
 
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // The read indexes first, before appends are held off: building them over a million rows takes seconds, and
+        // the few events of the catch-up below then go into indexed tables.
+        await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
         // SHARE ROW EXCLUSIVE conflicts with the inserts of appends, not with reads: every append that already
         // inserted has committed or rolled back once we hold it, so the feed's head reaches everything they wrote.
@@ -487,6 +490,8 @@ public sealed partial class ProjectionRunner
     {
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // Before the projection's row is locked, so the live batches go on while they are built.
+        await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
         if (locked.RebuildPosition is not { } rebuilt || rebuilt < locked.Position)
             return;
@@ -495,10 +500,12 @@ public sealed partial class ProjectionRunner
         _rebuildSession = null;
     }
 
+    /// <summary>
+    /// Swaps the shadow in, in the caller's transaction, which has built its read indexes: once over the finished
+    /// tables, far cheaper than maintaining them through every batch of the rebuild.
+    /// </summary>
     private async Task SwapSchemasAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        // Built once over the finished tables: far cheaper than maintaining them through every batch of the rebuild.
-        await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
         var old = LiveSchema + "_old";
         await ExecuteAsync(connection, $"""
             ALTER SCHEMA {LiveSchema} RENAME TO {old};
