@@ -107,7 +107,7 @@ public sealed class ProjectionCatalog
 
     /// <summary>
     /// Rebuilds the named projections blue/green from position 0, reading the feed once for all of them
-    /// (<see cref="ProjectionRunner.RebuildTogetherAsync"/>), then finishes each: an async one catches up and swaps
+    /// (<see cref="ProjectionRunner.RebuildTogetherAsync"/>), then finishes them side by side: an async one catches up and swaps
     /// (<see cref="ProjectionRunner.RebuildAsync"/>), an inline one catches up and swaps while appends are held off
     /// (<see cref="ProjectionRunner.RebuildInlineAsync"/>). A rebuild already in progress is resumed from its checkpoint.
     /// The live tables keep serving meanwhile. <paramref name="takeLease"/> takes each runner's lease, or throws; by
@@ -127,8 +127,10 @@ public sealed class ProjectionCatalog
                     await runner.StartRebuildAsync(ct).ConfigureAwait(false);
             }
             await ProjectionRunner.RebuildTogetherAsync([.. rebuilds.Select(r => (r.Runner, FollowLive: !r.Inline))], progress, ct).ConfigureAwait(false);
-            foreach (var (runner, inline) in rebuilds)
-                await (inline ? runner.RebuildInlineAsync(progress, ct) : runner.RebuildAsync(progress, ct)).ConfigureAwait(false);
+            // Side by side: each builds its read indexes (seconds at a million rows) and swaps. The inline ones'
+            // final catch-ups, which hold appends off, take their turns on the events table's lock.
+            await Task.WhenAll(rebuilds.Select(r => r.Inline ? r.Runner.RebuildInlineAsync(progress, ct) : r.Runner.RebuildAsync(progress, ct)))
+                .ConfigureAwait(false);
         }
         finally
         {
