@@ -56,6 +56,9 @@ internal sealed class HoldingCountingProjection : IProjection
     /// <summary>Every event a session was given, as the object it was given.</summary>
     public List<RecordedEvent> Given { get; } = [];
 
+    /// <summary>Every batch a session was given, as the list object it was given.</summary>
+    public List<IReadOnlyList<RecordedEvent>> Batches { get; } = [];
+
     public string Name { get; init; } = "counts";
 
     public IReadOnlyList<string>? StreamPrefixes { get; init; }
@@ -91,7 +94,10 @@ internal sealed class HoldingCountingProjection : IProjection
                     _counts[reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt64(2));
             }
             lock (owner.Given)
+            {
                 owner.Given.AddRange(events);
+                owner.Batches.Add(events);
+            }
             foreach (var e in events)
             {
                 _counts[e.StreamId] = (_counts.GetValueOrDefault(e.StreamId).N + 1, e.Position);
@@ -130,6 +136,7 @@ public sealed class Projection_runner : IAsyncLifetime
         await _db.ExecuteAsync("""
             DROP SCHEMA IF EXISTS {schema}_counts CASCADE; DROP SCHEMA IF EXISTS {schema}_counts_next CASCADE;
             DROP SCHEMA IF EXISTS {schema}_kept CASCADE; DROP SCHEMA IF EXISTS {schema}_kept_next CASCADE;
+            DROP SCHEMA IF EXISTS {schema}_kept_too CASCADE; DROP SCHEMA IF EXISTS {schema}_kept_too_next CASCADE;
             """);
         await _db.DisposeAsync();
     }
@@ -471,6 +478,23 @@ public sealed class Projection_runner : IAsyncLifetime
         (all.SessionsOpened, kept.SessionsOpened).ShouldBe((1, 1), "each runner finished with the session the group left it");
         (await CountsAsync(allRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync());
         (await CountsAsync(keptRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync("keep-"));
+    }
+
+    [Fact]
+    public async Task projections_of_the_same_streams_rebuilt_together_are_given_the_same_batches()
+    {
+        var (_, allRunner, kept, keptRunner) = await TwoRebuildsAsync(seed: 35);
+        var keptToo = new HoldingCountingProjection { Name = "kept_too", StreamPrefixes = ["keep-"] };
+        var keptTooRunner = new ProjectionRunner(Store, keptToo, new ProjectionRunnerOptions { Owner = "together-kept-too", BatchSize = 10 });
+        await StartRebuildAsync(keptTooRunner);
+
+        await ProjectionRunner.RebuildTogetherAsync([(allRunner, true), (keptRunner, true), (keptTooRunner, true)]);
+
+        kept.Batches.Count.ShouldBeGreaterThan(1);
+        keptToo.Batches.Count.ShouldBe(kept.Batches.Count);
+        keptToo.Batches.ShouldAllBe(b => kept.Batches.Any(k => ReferenceEquals(k, b)), "one list for both, which a projection layer may decode once");
+        await keptTooRunner.RebuildAsync();
+        (await CountsAsync(keptTooRunner.LiveSchema)).ShouldBe(await ExpectedCountsAsync("keep-"));
     }
 
     [Fact]

@@ -31,19 +31,7 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
     public async Task every_projection_built_batch_by_batch_equals_its_rebuild_from_scratch_after_a_long_random_run(int chunkEvents, bool newRunnerEachChunk, int heldRows)
     {
         var rebuilding = new ProjectionCatalog(_w.Schema, _w.Registry, heldRowsPerSession: heldRows);
-        var random = new Random(7);
-        var generator = new LifecycleGenerator(_w, seed: 20250101);
-        // The async projections follow along in batches of odd sizes, so batch cuts fall everywhere.
-        await generator.RunAsync(members: 60, steps: 1500, between: async step =>
-        {
-            if (random.Next(25) == 0)
-                await _w.CatchUpAsync(batchSize: random.Next(1, 40));
-        });
-        generator.Accepted.ShouldBeGreaterThan(700);
-        await _w.CatchUpAsync(batchSize: 17);
-
-        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {_w.Catalog.SchemaOf(ProjectionNames.Coverage)}.months")).ShouldBeGreaterThan(6);
-        await ShouldHaveOpenMembersCountedOnceAsync();
+        await LongRandomRunAsync();
 
         foreach (var projection in rebuilding.All)
         {
@@ -84,6 +72,58 @@ public sealed class Rebuild_equals_incremental : IAsyncLifetime
             (await IndexesAsync(schema)).ShouldBe(indexesBefore, $"{projection.Name}'s indexes after a rebuild");
         }
         (await IndexesAsync(_w.Catalog.SchemaOf(ProjectionNames.Roster))).Count.ShouldBeGreaterThan(10, "the roster's read indexes");
+    }
+
+    /// <summary>
+    /// The same, with every projection rebuilt together (<see cref="ProjectionRunner.RebuildTogetherAsync"/>): the feed
+    /// read once, each page decoded once for the roster and coverage, which read the same streams and share what was
+    /// decoded; the roster's rebuild resumed a chunk ahead of the others, so it is given its own part of a page.
+    /// </summary>
+    [Fact]
+    public async Task every_projection_rebuilt_together_equals_what_was_built_batch_by_batch()
+    {
+        var rebuilding = new ProjectionCatalog(_w.Schema, _w.Registry);
+        await LongRandomRunAsync();
+        var before = new Dictionary<string, SortedDictionary<string, List<string>>>();
+        var runners = new List<(ProjectionRunner Runner, bool FollowLive)>();
+        foreach (var projection in rebuilding.All)
+        {
+            before[projection.Name] = await DumpSchemaAsync(_w.Catalog.SchemaOf(projection.Name));
+            var runner = _w.Runner(projection, batchSize: 100, chunkEvents: 250);
+            (await runner.TryAcquireLeaseAsync()).ShouldBeTrue();
+            await runner.StartRebuildAsync();
+            runners.Add((runner, !_w.Catalog.IsInline(projection.Name)));
+        }
+        var roster = runners.Single(r => r.Runner.Name == ProjectionNames.Roster).Runner;
+        (await roster.RunRebuildBatchAsync()).ShouldBeGreaterThan(0);
+
+        await ProjectionRunner.RebuildTogetherAsync(runners);
+
+        foreach (var (runner, followLive) in runners)
+        {
+            await (followLive ? runner.RebuildAsync() : runner.RebuildInlineAsync());
+            var after = await DumpSchemaAsync(_w.Catalog.SchemaOf(runner.Name));
+            after.Keys.ShouldBe(before[runner.Name].Keys);
+            foreach (var table in after.Keys)
+                after[table].ShouldBe(before[runner.Name][table], $"{runner.Name}.{table} differs after a rebuild together");
+        }
+    }
+
+    /// <summary>1,500 random commands on 60 members, the async projections following along in batches of odd sizes, so batch cuts fall everywhere.</summary>
+    private async Task LongRandomRunAsync()
+    {
+        var random = new Random(7);
+        var generator = new LifecycleGenerator(_w, seed: 20250101);
+        await generator.RunAsync(members: 60, steps: 1500, between: async step =>
+        {
+            if (random.Next(25) == 0)
+                await _w.CatchUpAsync(batchSize: random.Next(1, 40));
+        });
+        generator.Accepted.ShouldBeGreaterThan(700);
+        await _w.CatchUpAsync(batchSize: 17);
+
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {_w.Catalog.SchemaOf(ProjectionNames.Coverage)}.months")).ShouldBeGreaterThan(6);
+        await ShouldHaveOpenMembersCountedOnceAsync();
     }
 
     /// <summary>

@@ -74,7 +74,9 @@ public sealed partial class ProjectionRunner
                 var next = full ? store.ReadFeedAsync(page.NextAfter, options.BatchSize, prefixes, ct) : null;
                 try
                 {
-                    await Task.WhenAll(members.Select(m => m.ApplyAsync(page, ct))).ConfigureAwait(false);
+                    var shared = new Dictionary<string, IReadOnlyList<RecordedEvent>>(StringComparer.Ordinal);
+                    var slices = members.Select(m => m.SliceOf(page, shared)).ToList();
+                    await Task.WhenAll(members.Select((m, i) => m.ApplyAsync(page, slices[i], ct))).ConfigureAwait(false);
                 }
                 catch when (next is not null)
                 {
@@ -154,12 +156,34 @@ public sealed partial class ProjectionRunner
             _tx = await _connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         }
 
-        /// <summary>Applies the page's events that are this member's: after its position, of its streams.</summary>
-        public async Task ApplyAsync(FeedPage page, CancellationToken ct)
+        /// <summary>
+        /// The page's events that are this member's: after its position, of its streams. Members of the same streams
+        /// get the same list (<paramref name="shared"/>, by streams), the page's own when they read them all, so a
+        /// projection layer can decode it once for all of them.
+        /// </summary>
+        public IReadOnlyList<RecordedEvent> SliceOf(FeedPage page, Dictionary<string, IReadOnlyList<RecordedEvent>> shared)
+        {
+            if (page.NextAfter <= Position)
+                return [];
+            if (page.Events.Count > 0 && page.Events[0].Position <= Position)
+                return [.. page.Events.Where(e => e.Position > Position && IsMine(e))]; // resumed inside this page: its own
+            if (Prefixes is null)
+                return page.Events;
+            var key = string.Join('\n', Prefixes);
+            if (!shared.TryGetValue(key, out var slice))
+            {
+                var mine = page.Events.Where(IsMine).ToList();
+                shared[key] = slice = mine.Count == page.Events.Count ? page.Events : mine;
+            }
+            return slice;
+        }
+
+        private bool IsMine(RecordedEvent e) => Prefixes is null || Prefixes.Any(p => e.StreamId.StartsWith(p, StringComparison.Ordinal));
+
+        public async Task ApplyAsync(FeedPage page, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
             if (page.NextAfter <= Position)
                 return;
-            var events = page.Events.Where(e => e.Position > Position && (Prefixes is null || Prefixes.Any(p => e.StreamId.StartsWith(p, StringComparison.Ordinal)))).ToList();
             if (events.Count > 0)
                 await _session!.ApplyAsync(_connection!, events, ct).ConfigureAwait(false);
             (Position, _applied) = (page.NextAfter, _applied + events.Count);

@@ -45,6 +45,9 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
     /// <summary>The events of this projection's stream kinds, decoded; the others are skipped unparsed.</summary>
     internal List<DecodedEvent> Decode(IReadOnlyList<RecordedEvent> events) => DecodedEvent.Decode(registry, events, _prefixes);
 
+    /// <summary><see cref="Decode"/> for a rebuild session's page: decoded once for every session given the same page.</summary>
+    internal List<DecodedEvent> DecodePage(IReadOnlyList<RecordedEvent> events) => DecodedEvent.DecodePage(registry, events, _prefixes);
+
     protected virtual async Task ApplyAsync(NpgsqlConnection c, string s, List<DecodedEvent> events, CancellationToken ct)
     {
         foreach (var (kind, run) in Runs(events))

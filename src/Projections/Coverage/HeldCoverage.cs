@@ -391,7 +391,7 @@ internal sealed class HeldCoverage : CoverageState
 
         public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
-            var decoded = projection.Decode(events);
+            var decoded = projection.DecodePage(events);
             if (decoded.Count == 0)
                 return;
             _state ??= await LoadAsync(projection, connection, schema, ct).ConfigureAwait(false);

@@ -48,7 +48,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
 
         public async Task ApplyAsync(NpgsqlConnection c, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
-            foreach (var (kind, run) in Runs(p.Decode(events)))
+            foreach (var (kind, run) in Runs(p.DecodePage(events)))
             {
                 if (kind == StreamKind.Member)
                 {
