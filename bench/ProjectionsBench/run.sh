@@ -14,6 +14,7 @@ run() { dotnet run --project bench/ProjectionsBench -c Release --no-build -- "$@
 run load --members "$members"
 run build                                    # all four read models from one pass over the feed (their rebuild sessions)
 run floor                                    # plain SQL: the feed read, the final tables' write and read indexes (no folding)
+run rebuild --group-only                     # all four rebuilt together, the feed read once (start-up, `rebuild all`)
 run rebuild --together-only                  # the four runners rebuilding at once, each reading the feed itself
 run catchup                                  # the async projections' live runners catching up from 0, as after a bulk import
 run query --iterations 300
