@@ -111,7 +111,7 @@ public sealed class ProjectionCatalog
     /// (<see cref="ProjectionRunner.RebuildAsync"/>), an inline one catches up and swaps while appends are held off
     /// (<see cref="ProjectionRunner.RebuildInlineAsync"/>). A rebuild already in progress is resumed from its checkpoint.
     /// The live tables keep serving meanwhile. <paramref name="takeLease"/> takes each runner's lease, or throws; by
-    /// default it fails at once when another runner holds it.
+    /// default the call fails at once when another runner holds one.
     /// </summary>
     public async Task RebuildAsync(PostgresEventStore store, IReadOnlyCollection<string> names, IProgress<(long Position, long Head)>? progress = null,
         Func<ProjectionRunner, CancellationToken, Task>? takeLease = null, CancellationToken ct = default)
@@ -119,10 +119,14 @@ public sealed class ProjectionCatalog
         var rebuilds = names.Distinct().Select(name => (Runner: RunnerFor(store, name), Inline: IsInline(name))).ToList();
         try
         {
+            // Every lease first: a rebuild that cannot take one starts nothing.
             foreach (var (runner, _) in rebuilds)
             {
                 await runner.EnsureCreatedAsync(ct).ConfigureAwait(false);
-                await (takeLease ?? TakeLeaseAsync)(runner, ct).ConfigureAwait(false);
+                await (takeLease ?? ((r, token) => WaitForLeaseAsync(r, TimeSpan.Zero, token)))(runner, ct).ConfigureAwait(false);
+            }
+            foreach (var (runner, _) in rebuilds)
+            {
                 if ((await runner.GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
                     await runner.StartRebuildAsync(ct).ConfigureAwait(false);
             }
@@ -139,13 +143,7 @@ public sealed class ProjectionCatalog
         }
     }
 
-    private static async Task TakeLeaseAsync(ProjectionRunner runner, CancellationToken ct)
-    {
-        if (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-            throw new ProjectionOwnershipLostException(runner.Name, runner.Owner);
-    }
-
-    /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for a runner of the previous version to give it up at its stop, or for it to expire.</summary>
+    /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for the runner that holds it (one of a previous version, at start-up) to give it up at its stop, or for it to expire.</summary>
     private static async Task WaitForLeaseAsync(ProjectionRunner runner, TimeSpan wait, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
@@ -155,7 +153,7 @@ public sealed class ProjectionCatalog
             {
                 throw new InvalidOperationException(
                     $"Projection '{runner.Name}' must be rebuilt, but '{(await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner}' " +
-                    "keeps its lease: stop the Hosts still running the previous version.");
+                    "keeps its lease: stop the runner that holds it (at start-up, the Hosts still running the previous version) and retry.");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
         }

@@ -69,6 +69,11 @@ public sealed class Definition_versions : IAsyncLifetime
             _w.Catalog.EnsureCreatedAsync(_w.Store, leaseWait: TimeSpan.FromSeconds(1)));
 
         error.Message.ShouldContain(holder.Owner);
+        // An operator's rebuild of it fails at once the same way, and starts nothing.
+        (await Should.ThrowAsync<InvalidOperationException>(() => _w.Catalog.RebuildAsync(_w.Store, [ProjectionNames.Roster, ProjectionNames.Bilateral])))
+            .Message.ShouldContain(holder.Owner);
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {_w.Schema}.projections WHERE rebuild_position IS NOT NULL")).ShouldBe(0);
+        (await _w.ScalarAsync<string>($"SELECT owner FROM {_w.Schema}.projections WHERE name = '{ProjectionNames.Bilateral}'")).ShouldBe(holder.Owner);
         await holder.ReleaseLeaseAsync();
         await _w.Catalog.EnsureCreatedAsync(_w.Store);
         (await _w.ScalarAsync<int>($"SELECT definition_version FROM {_w.Schema}.projections WHERE name = '{ProjectionNames.Bilateral}'")).ShouldBe(2);

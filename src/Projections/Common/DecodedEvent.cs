@@ -34,21 +34,7 @@ internal sealed class DecodedEvent(RecordedEvent raw, object @event)
     /// Decodes the events of the streams whose id starts with one of <paramref name="streamPrefixes"/>; the rest are
     /// not even parsed. An unknown type in such a stream fails loudly through the registry, never silently.
     /// </summary>
-    public static List<DecodedEvent> Decode(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes) =>
-        DecodeAll(registry, events, streamPrefixes);
-
-    /// <summary>
-    /// <see cref="Decode"/> for a rebuild session's page, which other sessions may be given too: the decoded events
-    /// are shared with them (they are immutable, but for the metadata each parses once), the list is the caller's.
-    /// </summary>
-    public static List<DecodedEvent> DecodePage(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes)
-    {
-        var decoding = Pages.GetValue(events, _ => new())
-            .GetOrAdd((registry, string.Join('\n', streamPrefixes)), _ => new(() => DecodeAll(registry, events, streamPrefixes)));
-        return [.. decoding.Value];
-    }
-
-    private static List<DecodedEvent> DecodeAll(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes)
+    public static List<DecodedEvent> Decode(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes)
     {
         var decoded = new List<DecodedEvent>(events.Count);
         foreach (var e in events)
@@ -63,5 +49,16 @@ internal sealed class DecodedEvent(RecordedEvent raw, object @event)
             }
         }
         return decoded;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> for a rebuild session's page, which other sessions may be given too: the decoded events
+    /// are shared with them (they are immutable, but for the metadata each parses once), the list is the caller's.
+    /// </summary>
+    public static List<DecodedEvent> DecodePage(EventTypeRegistry registry, IReadOnlyList<RecordedEvent> events, IReadOnlyList<string> streamPrefixes)
+    {
+        var decoding = Pages.GetValue(events, _ => new())
+            .GetOrAdd((registry, string.Join('\n', streamPrefixes)), _ => new(() => Decode(registry, events, streamPrefixes)));
+        return [.. decoding.Value];
     }
 }
