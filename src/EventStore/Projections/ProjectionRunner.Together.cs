@@ -96,20 +96,13 @@ public sealed partial class ProjectionRunner
                 if (renewal.Elapsed > options.LeaseDuration / 3)
                 {
                     foreach (var m in members)
-                    {
-                        if (!await m.Runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-                            throw new ProjectionOwnershipLostException(m.Runner.Name, m.Runner.Owner);
-                    }
+                        await m.Runner.RenewLeaseAsync(ct).ConfigureAwait(false);
                     renewal.Restart();
                 }
                 if (live.Elapsed >= options.LiveInterval)
                 {
                     foreach (var m in members.Where(m => m.FollowLive))
-                    {
-                        while (await m.Runner.RunBatchAsync(ct).ConfigureAwait(false) >= m.Runner._options.BatchSize)
-                        {
-                        }
-                    }
+                        await m.Runner.FollowLiveAsync(ct).ConfigureAwait(false);
                     live.Restart();
                 }
             }
@@ -145,6 +138,9 @@ public sealed partial class ProjectionRunner
 
         public IReadOnlyList<string>? Prefixes { get; } = runner._projection.StreamPrefixes;
 
+        /// <summary>The member's streams as one key: members with the same share their slice of a page.</summary>
+        private readonly string? _streams = runner._projection.StreamPrefixes is { } prefixes ? string.Join('\n', prefixes) : null;
+
         /// <summary>The rebuild position the session stands for: every event up to it applied.</summary>
         public long Position { get; private set; } = position;
 
@@ -167,13 +163,12 @@ public sealed partial class ProjectionRunner
                 return [];
             if (page.Events.Count > 0 && page.Events[0].Position <= Position)
                 return [.. page.Events.Where(e => e.Position > Position && IsMine(e))]; // resumed inside this page: its own
-            if (Prefixes is null)
+            if (_streams is null)
                 return page.Events;
-            var key = string.Join('\n', Prefixes);
-            if (!shared.TryGetValue(key, out var slice))
+            if (!shared.TryGetValue(_streams, out var slice))
             {
                 var mine = page.Events.Where(IsMine).ToList();
-                shared[key] = slice = mine.Count == page.Events.Count ? page.Events : mine;
+                shared[_streams] = slice = mine.Count == page.Events.Count ? page.Events : mine;
             }
             return slice;
         }

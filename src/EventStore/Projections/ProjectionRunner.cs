@@ -190,8 +190,7 @@ public sealed partial class ProjectionRunner
     /// </summary>
     public async Task RebuildInlineAsync(IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
-        if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-            throw new ProjectionOwnershipLostException(Name, Owner);
+        await RenewLeaseAsync(ct).ConfigureAwait(false);
         if ((await GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
             await StartRebuildAsync(ct).ConfigureAwait(false);
         while (await RunRebuildChunkAsync(progress, followLive: false, ct).ConfigureAwait(false) > 0)
@@ -419,17 +418,12 @@ public sealed partial class ProjectionRunner
             if (renewal.Elapsed > _options.LeaseDuration / 3)
             {
                 // Outside the chunk's transaction, which holds no lock on the projection's row until it commits.
-                if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
-                    throw new ProjectionOwnershipLostException(Name, Owner);
+                await RenewLeaseAsync(ct).ConfigureAwait(false);
                 renewal.Restart();
             }
             if (followLive && live.Elapsed >= _options.LiveInterval)
             {
-                // The live tables follow the feed meanwhile, each batch in a transaction of its own (which locks the
-                // projection's row; this chunk locks it only at its end), instead of waiting a whole chunk.
-                while (await RunBatchAsync(ct).ConfigureAwait(false) >= _options.BatchSize)
-                {
-                }
+                await FollowLiveAsync(ct).ConfigureAwait(false);
                 live.Restart();
             }
         }
@@ -446,6 +440,24 @@ public sealed partial class ProjectionRunner
         activity?.SetTag("eventstore.event_count", applied);
         ProjectionTelemetry.Applied.Add(applied, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
         return applied;
+    }
+
+    /// <summary>Renews the lease between the pages of a chunk, or fails it: another runner took the projection over.</summary>
+    private async Task RenewLeaseAsync(CancellationToken ct)
+    {
+        if (!await TryAcquireLeaseAsync(ct).ConfigureAwait(false))
+            throw new ProjectionOwnershipLostException(Name, Owner);
+    }
+
+    /// <summary>
+    /// Brings the live tables up to the head while a rebuild's chunk runs, each batch in a transaction of its own (which
+    /// locks the projection's row; the chunk locks it only at its end), instead of leaving them a whole chunk behind.
+    /// </summary>
+    private async Task FollowLiveAsync(CancellationToken ct)
+    {
+        while (await RunBatchAsync(ct).ConfigureAwait(false) >= _options.BatchSize)
+        {
+        }
     }
 
     /// <summary>
