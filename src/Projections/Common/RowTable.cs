@@ -19,11 +19,12 @@ internal abstract class Column<TRow>(string name, string type)
 
     public abstract void Read(TRow row, NpgsqlDataReader reader, int ordinal);
 
-    public abstract Task WriteAsync(NpgsqlBinaryImporter importer, TRow row, CancellationToken ct);
+    /// <summary>Writes the row's value as a field of a binary <c>COPY</c>.</summary>
+    public abstract void Write(CopyWriter writer, TRow row);
 }
 
 internal sealed class Column<TRow, TValue>(
-    string name, string type, NpgsqlDbType dbType, Func<TRow, TValue> get,
+    string name, string type, NpgsqlDbType dbType, Func<TRow, TValue> get, Action<CopyWriter, TValue> write,
     Action<TRow, TValue>? set = null, Func<NpgsqlDataReader, int, TValue>? read = null) : Column<TRow>(name, type)
 {
     public override NpgsqlParameter ToArray(IReadOnlyList<TRow> rows)
@@ -39,38 +40,37 @@ internal sealed class Column<TRow, TValue>(
     public override void Read(TRow row, NpgsqlDataReader reader, int ordinal) =>
         set?.Invoke(row, read is not null ? read(reader, ordinal) : reader.IsDBNull(ordinal) ? default! : reader.GetFieldValue<TValue>(ordinal));
 
-    public override Task WriteAsync(NpgsqlBinaryImporter importer, TRow row, CancellationToken ct) =>
-        get(row) is { } value ? importer.WriteAsync(value, dbType, ct) : importer.WriteNullAsync(ct);
+    public override void Write(CopyWriter writer, TRow row) => write(writer, get(row));
 }
 
 /// <summary>Column factories; times travel as UTC <see cref="DateTime"/>s, the only kind Npgsql writes to timestamptz.</summary>
 internal static class Columns<TRow>
 {
     public static Column<TRow> Text(string name, Func<TRow, string?> get, Action<TRow, string?>? set = null) =>
-        new Column<TRow, string?>(name, "text", NpgsqlDbType.Text, get, set);
+        new Column<TRow, string?>(name, "text", NpgsqlDbType.Text, get, (w, v) => w.WriteTextField(v), set);
 
     public static Column<TRow> TextArray(string name, Func<TRow, string[]?> get) =>
-        new Column<TRow, string[]?>(name, "text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, get);
+        new Column<TRow, string[]?>(name, "text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, get, (w, v) => w.WriteTextArrayField(v));
 
     public static Column<TRow> Int(string name, Func<TRow, int> get, Action<TRow, int>? set = null) =>
-        new Column<TRow, int>(name, "int", NpgsqlDbType.Integer, get, set);
+        new Column<TRow, int>(name, "int", NpgsqlDbType.Integer, get, (w, v) => w.WriteIntField(v), set);
 
     public static Column<TRow> NullableInt(string name, Func<TRow, int?> get, Action<TRow, int?>? set = null) =>
-        new Column<TRow, int?>(name, "int", NpgsqlDbType.Integer, get, set);
+        new Column<TRow, int?>(name, "int", NpgsqlDbType.Integer, get, (w, v) => w.WriteIntField(v), set);
 
     public static Column<TRow> Long(string name, Func<TRow, long> get, Action<TRow, long>? set = null) =>
-        new Column<TRow, long>(name, "bigint", NpgsqlDbType.Bigint, get, set);
+        new Column<TRow, long>(name, "bigint", NpgsqlDbType.Bigint, get, (w, v) => w.WriteLongField(v), set);
 
     public static Column<TRow> Bool(string name, Func<TRow, bool> get, Action<TRow, bool>? set = null) =>
-        new Column<TRow, bool>(name, "boolean", NpgsqlDbType.Boolean, get, set);
+        new Column<TRow, bool>(name, "boolean", NpgsqlDbType.Boolean, get, (w, v) => w.WriteBoolField(v), set);
 
     public static Column<TRow> Time(string name, Func<TRow, DateTimeOffset?> get, Action<TRow, DateTimeOffset?>? set = null) =>
-        new Column<TRow, DateTime?>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r)?.UtcDateTime,
+        new Column<TRow, DateTime?>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r)?.UtcDateTime, (w, v) => w.WriteTimeField(v),
             set is null ? null : (r, v) => set(r, v is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null));
 
     /// <summary>A non-null time (the column is NOT NULL).</summary>
     public static Column<TRow> RequiredTime(string name, Func<TRow, DateTimeOffset> get, Action<TRow, DateTimeOffset>? set = null) =>
-        new Column<TRow, DateTime>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r).UtcDateTime,
+        new Column<TRow, DateTime>(name, "timestamptz", NpgsqlDbType.TimestampTz, r => get(r).UtcDateTime, (w, v) => w.WriteTimeField(v),
             set is null ? null : (r, v) => set(r, new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc))));
 }
 
@@ -80,6 +80,8 @@ internal static class Columns<TRow>
 /// </summary>
 internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> columns)
 {
+    private readonly Column<TRow>[] _columns = [.. columns];
+
     private readonly Column<TRow>[] _readable = [.. columns.Where(c => c.Readable)];
 
     public string Table { get; } = table;
@@ -186,27 +188,21 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
         Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct) =>
         rows.Count == 0 ? Task.CompletedTask : ImportAsync(connection, $"{schema}.{Table}", rows, derive, derived, ct);
 
-    private async Task ImportAsync<TDerived>(NpgsqlConnection connection, string target, IReadOnlyCollection<TRow> rows,
+    private Task ImportAsync<TDerived>(NpgsqlConnection connection, string target, IReadOnlyCollection<TRow> rows,
         Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct)
     {
         var names = columns.Select(c => c.Name).Concat(derived.Select(c => c.Name));
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {target} ({string.Join(", ", names)}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
-        // Completing a million-row COPY can take longer than a command may (30 s by default). TimeSpan.Zero, which
-        // means "no timeout" for commands, timed the import out at once here (Npgsql 10), so the bound is explicit.
-        importer.Timeout = TimeSpan.FromHours(1);
-        foreach (var row in rows)
-        {
-            await importer.StartRowAsync(ct).ConfigureAwait(false);
-            foreach (var column in columns)
-                await column.WriteAsync(importer, row, ct).ConfigureAwait(false);
-            if (derived.Count == 0)
-                continue;
-            var values = derive(row);
-            foreach (var column in derived)
-                await column.WriteAsync(importer, values, ct).ConfigureAwait(false);
-        }
-        await importer.CompleteAsync(ct).ConfigureAwait(false);
+        return CopyWriter.CopyAsync(connection, $"{target} ({string.Join(", ", names)})", rows, (short)(columns.Count + derived.Count),
+            (writer, row) =>
+            {
+                for (var i = 0; i < _columns.Length; i++)
+                    _columns[i].Write(writer, row);
+                if (derived.Count == 0)
+                    return;
+                var values = derive(row);
+                for (var i = 0; i < derived.Count; i++)
+                    derived[i].Write(writer, values);
+            }, ct);
     }
 
     /// <summary>The columns written: the table's own, then the derived ones.</summary>
