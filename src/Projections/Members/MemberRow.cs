@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Projections.Common;
@@ -11,8 +12,19 @@ namespace CoManagement.Projections.Members;
 /// </summary>
 internal sealed class MemberRow
 {
-    /// <summary>Set by a new or read row and by events that set a shared string; cleared by <see cref="ShareStrings"/>.</summary>
-    private bool _unshared = true;
+    /// <summary>The strings <see cref="ShareStrings"/> has still to look at: all of a new or read row's, then those the events set.</summary>
+    private Unshared _unshared = Unshared.All;
+
+    [Flags]
+    private enum Unshared : byte
+    {
+        None = 0,
+        Report = 1 << 0,
+        Placement = 1 << 1,
+        Destination = 1 << 2,
+        Transfer = 1 << 3,
+        All = 0xff,
+    }
 
     public string MemberId { get; set; } = "";
     public string Name { get; set; } = "";
@@ -133,7 +145,14 @@ internal sealed class MemberRow
     private void Apply(DecodedEvent d)
     {
         Position = d.Position;
-        _unshared |= d.Event is ReportedAtInflow or PlacedInBranch or MovedOn or TransferRequested;
+        _unshared |= d.Event switch
+        {
+            ReportedAtInflow => Unshared.Report,
+            PlacedInBranch => Unshared.Placement,
+            MovedOn => Unshared.Destination,
+            TransferRequested => Unshared.Transfer,
+            _ => Unshared.None,
+        };
         switch (d.Event)
         {
             case ReportedAtInflow x:
@@ -201,26 +220,38 @@ internal sealed class MemberRow
 
     /// <summary>
     /// Makes the strings that many rows have in common (organisations, regions, actors) the pool's single copies, so a
-    /// session holding a million rows in memory keeps one string per organisation instead of one per row. A row is
-    /// looked over again only after an event that sets one of them (most events are contacts and activities).
+    /// session holding a million rows in memory keeps one string per organisation instead of one per row. After the
+    /// first time only the strings set since are looked at (most events are contacts and activities, which set none).
     /// </summary>
-    public void ShareStrings(HashSet<string> pool)
+    public void ShareStrings(Dictionary<string, string> pool)
     {
-        if (!_unshared)
+        var unshared = _unshared;
+        if (unshared == Unshared.None)
             return;
-        _unshared = false;
-        OutflowOrgId = Shared(pool, OutflowOrgId)!;
-        DestinationRegion = Shared(pool, DestinationRegion)!;
-        InflowOrgId = Shared(pool, InflowOrgId);
-        PlacedOrgId = Shared(pool, PlacedOrgId);
-        BranchId = Shared(pool, BranchId);
-        TransferToOrgId = Shared(pool, TransferToOrgId);
-        RegisteredBy = Shared(pool, RegisteredBy);
-        RegisteredByOrg = Shared(pool, RegisteredByOrg);
-        ReportReceivedBy = Shared(pool, ReportReceivedBy);
-        ReportReceivedByOrg = Shared(pool, ReportReceivedByOrg);
-        PlacedBy = Shared(pool, PlacedBy);
-        PlacedByOrg = Shared(pool, PlacedByOrg);
+        _unshared = Unshared.None;
+        if (unshared == Unshared.All)
+        {
+            OutflowOrgId = Shared(pool, OutflowOrgId)!;
+            RegisteredBy = Shared(pool, RegisteredBy);
+            RegisteredByOrg = Shared(pool, RegisteredByOrg);
+        }
+        if ((unshared & Unshared.Destination) != 0)
+            DestinationRegion = Shared(pool, DestinationRegion)!;
+        if ((unshared & Unshared.Report) != 0)
+        {
+            InflowOrgId = Shared(pool, InflowOrgId);
+            ReportReceivedBy = Shared(pool, ReportReceivedBy);
+            ReportReceivedByOrg = Shared(pool, ReportReceivedByOrg);
+        }
+        if ((unshared & Unshared.Placement) != 0)
+        {
+            PlacedOrgId = Shared(pool, PlacedOrgId);
+            BranchId = Shared(pool, BranchId);
+            PlacedBy = Shared(pool, PlacedBy);
+            PlacedByOrg = Shared(pool, PlacedByOrg);
+        }
+        if ((unshared & Unshared.Transfer) != 0)
+            TransferToOrgId = Shared(pool, TransferToOrgId);
     }
 
     /// <summary>Drops what only the roster shows (identity, contact details, who did what): the episodes table keeps none of it.</summary>
@@ -231,15 +262,8 @@ internal sealed class MemberRow
         (RegisteredBy, RegisteredByOrg, ReportReceivedBy, ReportReceivedByOrg, PlacedBy, PlacedByOrg) = (null, null, null, null, null, null);
     }
 
-    private static string? Shared(HashSet<string> pool, string? value)
-    {
-        if (value is null)
-            return null;
-        if (pool.TryGetValue(value, out var shared))
-            return shared;
-        pool.Add(value);
-        return value;
-    }
+    private static string? Shared(Dictionary<string, string> pool, string? value) =>
+        value is null ? null : CollectionsMarshal.GetValueRefOrAddDefault(pool, value, out _) ??= value;
 
     private void ClearPlacement() => (PlacedOrgId, BranchId, PlacedAt, PlacedBy, PlacedByOrg, PlacedBySide) = (null, null, null, null, null, null);
 

@@ -96,7 +96,7 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
     private readonly Dictionary<string, MemberRow> _rows = new(StringComparer.Ordinal);
     /// <summary>The rows to write at the next flush, each once (<see cref="MemberRow.Unflushed"/>), in the order they first changed.</summary>
     private readonly List<MemberRow> _changed = [];
-    private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private bool _wrote;
 
     /// <summary>How many times the rows were let go (past <c>maxRows</c>); what was kept beside them went with them.</summary>
