@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Projections.Common;
@@ -83,9 +84,9 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         if (before.From != after.From || before.To != after.To)
         {
             if (before.From is not null)
-                _cells[(before.From, before.To!)] = _cells.GetValueOrDefault((before.From, before.To!)) - 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(_cells, (before.From, before.To!), out _)--;
             if (after.From is not null)
-                _cells[(after.From, after.To!)] = _cells.GetValueOrDefault((after.From, after.To!)) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(_cells, (after.From, after.To!), out _)++;
         }
     }
 
@@ -227,17 +228,9 @@ internal sealed class Deltas(DomainSettings settings, DateTimeOffset clock, Dict
         return from is not null && from.AsSpan(0, 2).SequenceEqual(to.AsSpan(0, 2));
     }
 
-    private long[] Counter((string, string, bool) key)
-    {
-        if (!_counters.TryGetValue(key, out var v))
-            _counters[key] = v = new long[CounterCount];
-        return v;
-    }
+    private long[] Counter((string, string, bool) key) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_counters, key, out _) ??= new long[CounterCount];
 
-    private long[] FlowRow((string, string, bool, DateOnly) key)
-    {
-        if (!_flows.TryGetValue(key, out var v))
-            _flows[key] = v = new long[3];
-        return v;
-    }
+    private long[] FlowRow((string, string, bool, DateOnly) key) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_flows, key, out _) ??= new long[3];
 }

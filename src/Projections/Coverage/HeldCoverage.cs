@@ -18,10 +18,11 @@ namespace CoManagement.Projections.Coverage;
 internal sealed class HeldCoverage : CoverageState
 {
     private readonly HeldMemberRows _episodes;
-    private readonly Dictionary<(string Org, string Scope, bool InProvince), long[]> _counters = [];
-    private readonly HashSet<(string Org, string Scope, bool InProvince)> _changedCounters = [];
-    private readonly Dictionary<(string From, string To), long> _cells = [];
-    private readonly HashSet<(string From, string To)> _changedCells = [];
+    private readonly Dictionary<(string Org, string Scope, bool InProvince), HeldCounters> _counters = [];
+    /// <summary>The keys changed since the tables were last written, in the order they first changed (a key removed and added again twice).</summary>
+    private readonly List<(string Org, string Scope, bool InProvince)> _changedCounters = [];
+    private readonly Dictionary<(string From, string To), HeldCell> _cells = [];
+    private readonly List<(string From, string To)> _changedCells = [];
     private readonly Dictionary<(string Org, string Scope, bool InProvince, DateOnly Month), long[]> _flows = [];
     private readonly Dictionary<(int Year, string Org, string Scope, bool InProvince), long[]> _ytd = [];
     private readonly HashSet<(int Year, string Org, string Scope, bool InProvince)> _changedYtd = [];
@@ -49,6 +50,25 @@ internal sealed class HeldCoverage : CoverageState
         public bool Placed;
         public Queued Activity;
         public Queued Contact;
+    }
+
+    /// <summary>
+    /// A key's counters as held, and whether they changed since the tables were last written: marked on the object the
+    /// lookup found, so a batch's change costs one dictionary lookup (the held path's hot loop misses the cache on most).
+    /// </summary>
+    private sealed class HeldCounters(long[] values)
+    {
+        public long[] Values { get; } = values;
+
+        public bool Changed;
+    }
+
+    /// <summary>A flow matrix cell as held (see <see cref="HeldCounters"/>).</summary>
+    private sealed class HeldCell(long n)
+    {
+        public long N = n;
+
+        public bool Changed;
     }
 
     /// <summary>A window's queued instant (null: none queued) and the generation its entry carries.</summary>
@@ -88,7 +108,7 @@ internal sealed class HeldCoverage : CoverageState
                 var values = new long[Deltas.CounterCount];
                 for (var i = 0; i < values.Length; i++)
                     values[i] = reader.GetInt64(3 + i);
-                state._counters[(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2))] = values;
+                state._counters[(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2))] = new HeldCounters(values);
             }
         }
         await using (var cmd = Db.Command(c, $"SELECT year, org_id, scope, in_province, care_outflow, care_inflow, transferred FROM {schema}.ytd"))
@@ -101,7 +121,7 @@ internal sealed class HeldCoverage : CoverageState
         await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                state._cells[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+                state._cells[(reader.GetString(0), reader.GetString(1))] = new HeldCell(reader.GetInt64(2));
         }
         if (state.Clock is { } clock)
         {
@@ -167,13 +187,13 @@ internal sealed class HeldCoverage : CoverageState
         {
             if (!delta.AsSpan().ContainsAnyExcept(0L))
                 continue;
-            if (!_counters.TryGetValue(key, out var values))
-                _counters[key] = values = new long[Deltas.CounterCount];
+            var held = CollectionsMarshal.GetValueRefOrAddDefault(_counters, key, out _) ??= new HeldCounters(new long[Deltas.CounterCount]);
+            var values = held.Values;
             for (var i = 0; i < values.Length; i++)
                 values[i] += delta[i];
+            Changed(key, held);
             if (values[0] == 0)
                 _counters.Remove(key);
-            _changedCounters.Add(key);
         }
         foreach (var (key, delta) in deltas.Flows)
         {
@@ -186,12 +206,15 @@ internal sealed class HeldCoverage : CoverageState
         {
             if (delta == 0)
                 continue;
-            var n = _cells.GetValueOrDefault(key) + delta;
-            if (n == 0)
+            var cell = CollectionsMarshal.GetValueRefOrAddDefault(_cells, key, out _) ??= new HeldCell(0);
+            cell.N += delta;
+            if (!cell.Changed)
+            {
+                cell.Changed = true;
+                _changedCells.Add(key);
+            }
+            if (cell.N == 0)
                 _cells.Remove(key);
-            else
-                _cells[key] = n;
-            _changedCells.Add(key);
         }
         if (_episodes.Evictions != _evictions)
             ForgetEpisodesWithoutWindows();
@@ -224,8 +247,8 @@ internal sealed class HeldCoverage : CoverageState
                     sum[offset + i] += values[i];
             }
         }
-        foreach (var (key, values) in _counters)
-            RollUp(key.Org, key.Scope, key.InProvince, 0, values);
+        foreach (var (key, held) in _counters)
+            RollUp(key.Org, key.Scope, key.InProvince, 0, held.Values);
         foreach (var (key, values) in _ytd)
         {
             if (key.Year == month.Year)
@@ -240,7 +263,7 @@ internal sealed class HeldCoverage : CoverageState
             """, [m, rows.Select(r => r.Key.Org).ToArray(), rows.Select(r => r.Key.Scope).ToArray(), rows.Select(r => r.Key.InProvince).ToArray(),
                 .. Enumerable.Range(0, 11).Select(i => (object?)rows.Select(r => r.Value[i]).ToArray())]),
             ($"INSERT INTO {Schema}.monthly_cells SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[])",
-                [new NpgsqlParameter<DateOnly> { TypedValue = month }, _cells.Keys.Select(k => k.From).ToArray(), _cells.Keys.Select(k => k.To).ToArray(), _cells.Values.ToArray()]))
+                [new NpgsqlParameter<DateOnly> { TypedValue = month }, _cells.Keys.Select(k => k.From).ToArray(), _cells.Keys.Select(k => k.To).ToArray(), _cells.Values.Select(v => v.N).ToArray()]))
             .ConfigureAwait(false);
     }
 
@@ -315,9 +338,17 @@ internal sealed class HeldCoverage : CoverageState
     /// <summary>Like the stored path's <c>UPDATE … FROM</c>: a key without a row is left alone.</summary>
     private void Subtract((string, string, bool) key, Episode e, Action<long[], Episode> subtract)
     {
-        if (!_counters.TryGetValue(key, out var values))
+        if (!_counters.TryGetValue(key, out var held))
             return;
-        subtract(values, e);
+        subtract(held.Values, e);
+        Changed(key, held);
+    }
+
+    private void Changed((string, string, bool) key, HeldCounters held)
+    {
+        if (held.Changed)
+            return;
+        held.Changed = true;
         _changedCounters.Add(key);
     }
 
@@ -328,8 +359,9 @@ internal sealed class HeldCoverage : CoverageState
     private async Task WriteTablesAsync(NpgsqlConnection c, CancellationToken ct)
     {
         var s = Schema;
-        var counters = _changedCounters.Where(_counters.ContainsKey).ToList();
-        var removed = _changedCounters.Where(k => !_counters.ContainsKey(k)).ToList();
+        var changed = _changedCounters.Distinct().ToList();
+        var counters = changed.Where(_counters.ContainsKey).ToList();
+        var removed = changed.Where(k => !_counters.ContainsKey(k)).ToList();
         if (counters.Count > 0)
         {
             var names = Deltas.CounterNames;
@@ -338,7 +370,7 @@ internal sealed class HeldCoverage : CoverageState
                 SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], {string.Join(", ", names.Select((_, i) => $"${i + 4}::bigint[]"))})
                 ON CONFLICT (org_id, scope, in_province) DO UPDATE SET {string.Join(", ", names.Select(n => $"{n} = excluded.{n}"))}
                 """, ct, [counters.Select(k => k.Org).ToArray(), counters.Select(k => k.Scope).ToArray(), counters.Select(k => k.InProvince).ToArray(),
-                .. names.Select((_, i) => (object?)counters.Select(k => _counters[k][i]).ToArray())]).ConfigureAwait(false);
+                .. names.Select((_, i) => (object?)counters.Select(k => _counters[k].Values[i]).ToArray())]).ConfigureAwait(false);
         }
         if (removed.Count > 0)
         {
@@ -347,16 +379,19 @@ internal sealed class HeldCoverage : CoverageState
                  WHERE k.org_id = e.org_id AND k.scope = e.scope AND k.in_province = e.in_province
                 """, ct, removed.Select(k => k.Org).ToArray(), removed.Select(k => k.Scope).ToArray(), removed.Select(k => k.InProvince).ToArray()).ConfigureAwait(false);
         }
+        foreach (var key in counters)
+            _counters[key].Changed = false;
         _changedCounters.Clear();
 
-        var cells = _changedCells.Where(_cells.ContainsKey).ToList();
-        var emptied = _changedCells.Where(k => !_cells.ContainsKey(k)).ToList();
+        var changedCells = _changedCells.Distinct().ToList();
+        var cells = changedCells.Where(_cells.ContainsKey).ToList();
+        var emptied = changedCells.Where(k => !_cells.ContainsKey(k)).ToList();
         if (cells.Count > 0)
         {
             await Db.ExecuteAsync(c, $"""
                 INSERT INTO {s}.cells AS k SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
                 ON CONFLICT (from_region, to_region) DO UPDATE SET n = excluded.n
-                """, ct, cells.Select(k => k.From).ToArray(), cells.Select(k => k.To).ToArray(), cells.Select(k => _cells[k]).ToArray()).ConfigureAwait(false);
+                """, ct, cells.Select(k => k.From).ToArray(), cells.Select(k => k.To).ToArray(), cells.Select(k => _cells[k].N).ToArray()).ConfigureAwait(false);
         }
         if (emptied.Count > 0)
         {
@@ -365,6 +400,8 @@ internal sealed class HeldCoverage : CoverageState
                  WHERE k.from_region = e.from_region AND k.to_region = e.to_region
                 """, ct, emptied.Select(k => k.From).ToArray(), emptied.Select(k => k.To).ToArray()).ConfigureAwait(false);
         }
+        foreach (var key in cells)
+            _cells[key].Changed = false;
         _changedCells.Clear();
 
         await Deltas.WriteFlowsAsync(c, s, _flows, ct, yearToDate: false).ConfigureAwait(false);
