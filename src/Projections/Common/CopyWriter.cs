@@ -62,7 +62,7 @@ internal sealed class CopyWriter
 
     public void WriteNull() => WriteInt(-1);
 
-    public void WriteInt(int value) => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
+    private void WriteInt(int value) => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
 
     public void WriteIntField(int value)
     {
