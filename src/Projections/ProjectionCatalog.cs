@@ -143,8 +143,12 @@ public sealed class ProjectionCatalog
         }
     }
 
-    /// <summary>Takes the lease, waiting up to <paramref name="wait"/> for the runner that holds it (one of a previous version, at start-up) to give it up at its stop, or for it to expire.</summary>
-    private static async Task WaitForLeaseAsync(ProjectionRunner runner, TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// Takes the runner's lease, waiting up to <paramref name="wait"/> for the runner that holds it (a Host running the
+    /// projection, or at start-up one of a previous version) to give it up at its stop, or for it to expire; then fails
+    /// naming the holder. <paramref name="waiting"/> hears the holder once, when the wait begins.
+    /// </summary>
+    public static async Task WaitForLeaseAsync(ProjectionRunner runner, TimeSpan wait, CancellationToken ct, Action<string?>? waiting = null)
     {
         var waited = Stopwatch.StartNew();
         while (!await runner.TryAcquireLeaseAsync(ct).ConfigureAwait(false))
@@ -152,10 +156,18 @@ public sealed class ProjectionCatalog
             if (waited.Elapsed >= wait)
             {
                 throw new InvalidOperationException(
-                    $"Projection '{runner.Name}' must be rebuilt, but '{(await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner}' " +
+                    $"Projection '{runner.Name}' must be rebuilt, but '{await HolderAsync(runner, ct).ConfigureAwait(false)}' " +
                     "keeps its lease: stop the runner that holds it (at start-up, the Hosts still running the previous version) and retry.");
+            }
+            if (waiting is not null)
+            {
+                waiting(await HolderAsync(runner, ct).ConfigureAwait(false));
+                waiting = null;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
         }
     }
+
+    private static async Task<string?> HolderAsync(ProjectionRunner runner, CancellationToken ct) =>
+        (await runner.GetStatusAsync(ct).ConfigureAwait(false)).Owner;
 }

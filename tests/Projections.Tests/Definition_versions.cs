@@ -1,4 +1,5 @@
 using CoManagement.Domain.Organizations;
+using CoManagement.EventStore.Projections;
 using static CoManagement.Projections.Tests.Pingliang;
 using static CoManagement.Projections.Tests.World;
 
@@ -77,5 +78,25 @@ public sealed class Definition_versions : IAsyncLifetime
         await holder.ReleaseLeaseAsync();
         await _w.Catalog.EnsureCreatedAsync(_w.Store);
         (await _w.ScalarAsync<int>($"SELECT definition_version FROM {_w.Schema}.projections WHERE name = '{ProjectionNames.Bilateral}'")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_lease_wait_tells_the_holder_once_and_takes_the_lease_when_it_is_given_up()
+    {
+        var holder = _w.Runner(_w.Catalog.Get(ProjectionNames.Bilateral));
+        (await holder.TryAcquireLeaseAsync()).ShouldBeTrue();
+        var rebuilder = new ProjectionRunner(_w.Store, _w.Catalog.Get(ProjectionNames.Bilateral), new ProjectionRunnerOptions { Owner = "operator" });
+        var told = new List<string?>();
+
+        // The operator's rebuild waits this way, printing who runs the projection when the wait begins.
+        var waiting = ProjectionCatalog.WaitForLeaseAsync(rebuilder, TimeSpan.FromSeconds(30), CancellationToken.None, told.Add);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        waiting.IsCompleted.ShouldBeFalse();
+        await holder.ReleaseLeaseAsync();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        told.ShouldBe([holder.Owner]);
+        (await _w.ScalarAsync<string>($"SELECT owner FROM {_w.Schema}.projections WHERE name = '{ProjectionNames.Bilateral}'")).ShouldBe(rebuilder.Owner);
+        await rebuilder.ReleaseLeaseAsync();
     }
 }

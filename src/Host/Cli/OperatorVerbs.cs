@@ -207,19 +207,9 @@ public static class OperatorVerbs
         return code;
     }
 
-    private static async Task WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 30; attempt++)
-        {
-            if (await runner.TryAcquireLeaseAsync(ct))
-                return;
-            if (attempt == 0)
-                console.MarkupLineInterpolated($"[yellow]{runner.Name} is run by {(await runner.GetStatusAsync(ct)).Owner}[/]; waiting up to 30 s for its lease");
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        }
-        throw new InvalidOperationException(
-            $"could not take {runner.Name}'s lease: stop the Host that runs it (or set EventStore:RunProjections=false) and retry");
-    }
+    private static Task WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct) =>
+        ProjectionCatalog.WaitForLeaseAsync(runner, TimeSpan.FromSeconds(30), ct, holder => console.MarkupLineInterpolated(
+            $"[yellow]{runner.Name} is run by {holder}[/]; waiting up to 30 s for its lease (stop the Host that runs it, or set EventStore:RunProjections=false)"));
 
     private static async Task<int> WithServicesAsync(VerbArgs args, Func<IServiceProvider, Task<int>> verb)
     {
