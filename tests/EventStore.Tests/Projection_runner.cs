@@ -212,6 +212,37 @@ public sealed class Projection_runner : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_rebuild_swaps_in_tables_analysed_and_vacuumed()
+    {
+        await RandomRunAsync(seed: 21, appends: 60);
+        var runner = Runner(owner: "analysing");
+        await StartRebuildAsync(runner);
+
+        await runner.RebuildAsync();
+
+        (await TableMaintenanceAsync(_db, runner.LiveSchema, "counts")).ShouldBe((Statistics: true, Analysed: true, Vacuumed: true),
+            "the planner's statistics come with the swap, and the visibility map is set right after it");
+    }
+
+    /// <summary>
+    /// Whether the planner has statistics on a table (<c>pg_stats</c>, committed with them) and whether it was analysed
+    /// and vacuumed other than by autovacuum (PostgreSQL's counters, updated as each finishes).
+    /// </summary>
+    internal static async Task<(bool Statistics, bool Analysed, bool Vacuumed)> TableMaintenanceAsync(StoreFixture db, string schema, string table)
+    {
+        await using var cmd = db.DataSource.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = $1 AND tablename = $2),
+                   last_analyze IS NOT NULL, last_vacuum IS NOT NULL
+              FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2
+            """);
+        cmd.Parameters.Add(new() { Value = schema });
+        cmd.Parameters.Add(new() { Value = table });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue($"{schema}.{table} exists");
+        return (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2));
+    }
+
+    [Fact]
     public async Task a_crash_in_the_middle_of_a_batch_and_a_restart_count_nothing_twice()
     {
         await RandomRunAsync(seed: 1, appends: 40);
