@@ -517,7 +517,8 @@ public sealed partial class ProjectionRunner
     /// <summary>
     /// Readies the shadow for serving, in the swap's transaction: its read indexes, and the planner's statistics over
     /// its tables. Swapped in without statistics, the new tables would be planned blind until autovacuum came round to
-    /// them (at a million members a province roster page took 136 against 9 ms at p99, the report-overdue list 449 against 49).
+    /// them (at a million members a province roster page took 136 against 9 ms at p99, the report-overdue list 449
+    /// against 49).
     /// </summary>
     private async Task PrepareShadowAsync(NpgsqlConnection connection, CancellationToken ct)
     {
