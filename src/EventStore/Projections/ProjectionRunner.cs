@@ -204,7 +204,7 @@ public sealed partial class ProjectionRunner
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         // The read indexes and statistics first, before appends are held off: building them over a million rows takes
         // seconds, and the few events of the catch-up below then go into indexed tables.
-        await PrepareShadowAsync(connection, ct).ConfigureAwait(false);
+        var tables = await PrepareShadowAsync(connection, ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
         // SHARE ROW EXCLUSIVE conflicts with the inserts of appends, not with reads: every append that already
         // inserted has committed or rolled back once we hold it, so the feed's head reaches everything they wrote.
@@ -225,7 +225,7 @@ public sealed partial class ProjectionRunner
             new NpgsqlParameter<long> { TypedValue = position }).ConfigureAwait(false);
         await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        await VacuumLiveAsync(ct).ConfigureAwait(false);
+        await VacuumLiveAsync(connection, tables, ct).ConfigureAwait(false);
         progress?.Report((position, position));
     }
 
@@ -504,52 +504,56 @@ public sealed partial class ProjectionRunner
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         // Before the projection's row is locked, so the live batches go on while they are built.
-        await PrepareShadowAsync(connection, ct).ConfigureAwait(false);
+        var tables = await PrepareShadowAsync(connection, ct).ConfigureAwait(false);
         var locked = await LockAndCheckFenceAsync(connection, ct).ConfigureAwait(false);
         if (locked.RebuildPosition is not { } rebuilt || rebuilt < locked.Position)
             return;
         await SwapSchemasAsync(connection, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         _rebuildSession = null;
-        await VacuumLiveAsync(ct).ConfigureAwait(false);
+        await VacuumLiveAsync(connection, tables, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Readies the shadow for serving, in the swap's transaction: its read indexes, and the planner's statistics over
     /// its tables. Swapped in without statistics, the new tables would be planned blind until autovacuum came round to
     /// them (at a million members a province roster page took 136 against 9 ms at p99, the report-overdue list 449
-    /// against 49).
+    /// against 49). Returns the shadow's tables (their names, quoted for SQL), which keep them once swapped in.
     /// </summary>
-    private async Task PrepareShadowAsync(NpgsqlConnection connection, CancellationToken ct)
+    private async Task<string[]> PrepareShadowAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
-        if (await TablesOfAsync(connection, ShadowSchema, ct).ConfigureAwait(false) is { Length: > 0 } tables)
-            await ExecuteUnboundedAsync(connection, $"ANALYZE {string.Join(", ", tables)}", ct).ConfigureAwait(false);
+        var tables = await TablesOfAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
+        if (tables.Length > 0)
+            await ExecuteUnboundedAsync(connection, $"ANALYZE {Qualified(ShadowSchema, tables)}", ct).ConfigureAwait(false);
+        return tables;
     }
 
     /// <summary>
-    /// Vacuums the tables just swapped in (outside a transaction, as VACUUM must run): rows written by <c>COPY</c> leave
-    /// the visibility map empty, and until it is set an index-only scan reads the heap for every row (a roster page
-    /// 3-4 times slower). Another swap may have dropped them meanwhile: then there is nothing left to vacuum.
+    /// Vacuums the <paramref name="tables"/> just swapped in, on the swap's connection once its transaction committed
+    /// (VACUUM runs outside one): rows written by <c>COPY</c> leave the visibility map empty, and until it is set an
+    /// index-only scan reads the heap for every row (a roster page 3-4 times slower). Another swap may have dropped
+    /// them meanwhile: then there is nothing left to vacuum.
     /// </summary>
-    private async Task VacuumLiveAsync(CancellationToken ct)
+    private async Task VacuumLiveAsync(NpgsqlConnection connection, string[] tables, CancellationToken ct)
     {
-        await using var connection = await _store.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        if (await TablesOfAsync(connection, LiveSchema, ct).ConfigureAwait(false) is not { Length: > 0 } tables)
+        if (tables.Length == 0)
             return;
         try
         {
-            await ExecuteUnboundedAsync(connection, $"VACUUM {string.Join(", ", tables)}", ct).ConfigureAwait(false);
+            await ExecuteUnboundedAsync(connection, $"VACUUM {Qualified(LiveSchema, tables)}", ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
         {
         }
     }
 
-    /// <summary>The tables of <paramref name="schema"/>, quoted for SQL.</summary>
+    private static string Qualified(string schema, string[] tables) => string.Join(", ", tables.Select(t => $"{schema}.{t}"));
+
+    /// <summary>The names of the tables of <paramref name="schema"/>, quoted for SQL.</summary>
     private static async Task<string[]> TablesOfAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", connection);
+        await using var cmd = new NpgsqlCommand("SELECT format('%I', tablename) FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", connection);
         cmd.Parameters.Add(Text(schema));
         var tables = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

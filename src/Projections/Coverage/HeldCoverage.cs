@@ -53,22 +53,33 @@ internal sealed class HeldCoverage : CoverageState
     }
 
     /// <summary>
-    /// A key's counters as held, and whether they changed since the tables were last written: marked on the object the
+    /// A value held under a key, and whether it changed since the tables were last written: marked on the object the
     /// lookup found, so a batch's change costs one dictionary lookup (the held path's hot loop misses the cache on most).
     /// </summary>
-    private sealed class HeldCounters(long[] values)
+    private abstract class Held
     {
-        public long[] Values { get; } = values;
-
         public bool Changed;
+
+        /// <summary>Marks the value changed, adding its key to <paramref name="changed"/> the first time since the last write.</summary>
+        public void Mark<TKey>(TKey key, List<TKey> changed)
+        {
+            if (Changed)
+                return;
+            Changed = true;
+            changed.Add(key);
+        }
     }
 
-    /// <summary>A flow matrix cell as held (see <see cref="HeldCounters"/>).</summary>
-    private sealed class HeldCell(long n)
+    /// <summary>A key's counters as held.</summary>
+    private sealed class HeldCounters(long[] values) : Held
+    {
+        public long[] Values { get; } = values;
+    }
+
+    /// <summary>A flow matrix cell as held.</summary>
+    private sealed class HeldCell(long n) : Held
     {
         public long N = n;
-
-        public bool Changed;
     }
 
     /// <summary>A window's queued instant (null: none queued) and the generation its entry carries.</summary>
@@ -191,7 +202,7 @@ internal sealed class HeldCoverage : CoverageState
             var values = held.Values;
             for (var i = 0; i < values.Length; i++)
                 values[i] += delta[i];
-            Changed(key, held);
+            held.Mark(key, _changedCounters);
             if (values[0] == 0)
                 _counters.Remove(key);
         }
@@ -208,11 +219,7 @@ internal sealed class HeldCoverage : CoverageState
                 continue;
             var cell = CollectionsMarshal.GetValueRefOrAddDefault(_cells, key, out _) ??= new HeldCell(0);
             cell.N += delta;
-            if (!cell.Changed)
-            {
-                cell.Changed = true;
-                _changedCells.Add(key);
-            }
+            cell.Mark(key, _changedCells);
             if (cell.N == 0)
                 _cells.Remove(key);
         }
@@ -341,15 +348,7 @@ internal sealed class HeldCoverage : CoverageState
         if (!_counters.TryGetValue(key, out var held))
             return;
         subtract(held.Values, e);
-        Changed(key, held);
-    }
-
-    private void Changed((string, string, bool) key, HeldCounters held)
-    {
-        if (held.Changed)
-            return;
-        held.Changed = true;
-        _changedCounters.Add(key);
+        held.Mark(key, _changedCounters);
     }
 
     private (DateTimeOffset IdleSince, DateTimeOffset UncontactedSince) WindowStarts(DateTimeOffset clock) =>
