@@ -97,6 +97,13 @@ public sealed class Roster_read_model : IAsyncLifetime
         (await _roster.ListAsync(new RosterFilter { OrgId = Kongtong })).Items.Select(e => e.MemberId).ShouldBe(["m1", "m2", "m4"]);
         var path = await _w.ScalarAsync<string[]>($"SELECT ancestors FROM {_w.Catalog.SchemaOf(ProjectionNames.Orgs)}.orgs WHERE id = $1", BranchB);
         path.ShouldBe([Gansu, City, "pl-jc", BranchB]);
+
+        // The inflow side's paths move too: m2 reported at Chengguan, m1 at the Lanzhou station outside it.
+        await _w.OrgAsync("lz-xq", "兰州新区党工委", Lanzhou, OrganizationKind.Committee, Side.Inflow, "620100", On(2025, 3, 3));
+        await _w.DoAsync(new ReparentOrganization(Guid.NewGuid(), InflowActor(Lanzhou), On(2025, 3, 4), Chengguan, "lz-xq", On(2025, 3, 4)));
+        (await _roster.ListAsync(new RosterFilter { OrgId = "lz-xq", Side = Side.Inflow })).Items.Select(e => e.MemberId).ShouldBe(["m2"]);
+        (await _roster.ListAsync(new RosterFilter { OrgId = Lanzhou, Side = Side.Inflow })).Items.Select(e => e.MemberId).ShouldBe(["m2"]);
+        (await _roster.ListAsync(new RosterFilter { OrgId = "pl-jc" })).Items.Select(e => e.MemberId).ShouldBe(["m3", "m5", "m6", "m7"]);
     }
 
     [Fact]

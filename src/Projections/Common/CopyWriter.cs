@@ -17,7 +17,6 @@ internal sealed class CopyWriter
     private const int SendAt = 64 * 1024;
 
     /// <summary>The <c>text</c> type's OID, which a binary array names for its elements.</summary>
-    private const int TextOid = 25;
 
     /// <summary>timestamptz counts microseconds from 2000-01-01 UTC.</summary>
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
@@ -113,29 +112,6 @@ internal sealed class CopyWriter
         var length = Encoding.UTF8.GetBytes(value, span[4..]);
         BinaryPrimitives.WriteInt32BigEndian(span, length);
         _length -= span.Length - 4 - length;
-    }
-
-    /// <summary>A one-dimensional <c>text[]</c> (lower bound 1), or an empty one.</summary>
-    public void WriteTextArrayField(string[]? values)
-    {
-        if (values is null)
-        {
-            WriteNull();
-            return;
-        }
-        var start = _length;
-        WriteInt(0); // the field's length, set below
-        WriteInt(values.Length == 0 ? 0 : 1); // dimensions
-        WriteInt(Array.IndexOf(values, null) >= 0 ? 1 : 0); // has nulls
-        WriteInt(TextOid);
-        if (values.Length > 0)
-        {
-            WriteInt(values.Length);
-            WriteInt(1); // lower bound
-        }
-        foreach (var value in values)
-            WriteTextField(value);
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(start), _length - start - 4);
     }
 
     private void WriteHeader()

@@ -55,7 +55,8 @@ internal static class OrgTree
 
     /// <summary>
     /// Applies organisation events in order. Creations in a row go in one statement; <paramref name="reparented"/> is
-    /// called after a branch moved, so the caller can refresh ancestor arrays it copied onto its own rows.
+    /// called after a branch moved, with the path its root had before (<see cref="OrgPlace.PathOf"/>), so the caller
+    /// can refresh the paths it copied onto its own rows.
     /// </summary>
     public static async Task ApplyAsync(NpgsqlConnection c, string s, IReadOnlyList<DecodedEvent> events,
         Func<string, Task>? reparented, CancellationToken ct)
@@ -83,6 +84,7 @@ internal static class OrgTree
                         x.OrganizationId, x.Metric.ToString(), x.Year, x.Value, x.SetAt, e.Position).ConfigureAwait(false);
                     break;
                 case OrganizationReparented x:
+                    var before = reparented is null ? null : await PathAsync(c, s, x.OrganizationId, ct).ConfigureAwait(false);
                     // Every row of the moved subtree keeps its path below the moved organisation and takes the new parent's path above it.
                     await Db.ExecuteAsync(c, $"""
                         UPDATE {s}.orgs o
@@ -92,11 +94,18 @@ internal static class OrgTree
                           FROM (SELECT coalesce((SELECT ancestors FROM {s}.orgs WHERE id = $2), ARRAY[$2]) AS ancestors) p
                          WHERE o.ancestors @> ARRAY[$1]
                         """, ct, x.OrganizationId, x.ParentId).ConfigureAwait(false);
-                    if (reparented is not null)
-                        await reparented(x.OrganizationId).ConfigureAwait(false);
+                    if (before is not null)
+                        await reparented!(before).ConfigureAwait(false);
                     break;
             }
         }
+    }
+
+    /// <summary>The organisation's path as the tree has it now, or null when the tree does not know it.</summary>
+    private static async Task<string?> PathAsync(NpgsqlConnection c, string s, string orgId, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(c, $"SELECT ancestors FROM {s}.orgs WHERE id = $1", orgId);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string[] ancestors ? OrgPlace.PathOf(ancestors) : null;
     }
 
     private static async Task CreateAsync(NpgsqlConnection c, string s, List<OrganizationCreated> created, CancellationToken ct)

@@ -49,9 +49,6 @@ internal static class Columns<TRow>
     public static Column<TRow> Text(string name, Func<TRow, string?> get, Action<TRow, string?>? set = null) =>
         new Column<TRow, string?>(name, "text", NpgsqlDbType.Text, get, (w, v) => w.WriteTextField(v), set);
 
-    public static Column<TRow> TextArray(string name, Func<TRow, string[]?> get) =>
-        new Column<TRow, string[]?>(name, "text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, get, (w, v) => w.WriteTextArrayField(v));
-
     public static Column<TRow> Int(string name, Func<TRow, int> get, Action<TRow, int>? set = null) =>
         new Column<TRow, int>(name, "int", NpgsqlDbType.Integer, get, (w, v) => w.WriteIntField(v), set);
 

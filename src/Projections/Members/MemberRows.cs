@@ -54,12 +54,6 @@ internal readonly record struct Placed(MemberRow Row, OrgPlace? Outflow, OrgPlac
     public static Placed Of(MemberRow row, IReadOnlyDictionary<string, OrgPlace> tree) =>
         new(row, tree.GetValueOrDefault(row.OutflowOrgId), row.InflowOrgId is { } inflow ? tree.GetValueOrDefault(inflow) : null);
 
-    /// <summary><c>coalesce(o.ancestors, ARRAY[u.outflow_org_id])</c></summary>
-    public string[] OutflowAncestors => Outflow?.Ancestors ?? [Row.OutflowOrgId];
-
-    /// <summary><c>CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END</c></summary>
-    public string[]? InflowAncestors => Row.InflowOrgId is { } inflow ? Inflow?.Ancestors ?? [inflow] : null;
-
     /// <summary><c>coalesce(i.region, u.destination_region)</c></summary>
     public string PlaceRegion => Inflow?.Region ?? Row.DestinationRegion;
 
@@ -67,10 +61,11 @@ internal readonly record struct Placed(MemberRow Row, OrgPlace? Outflow, OrgPlac
     public bool InProvince => Outflow is { } outflow
         && PlaceRegion.AsSpan(0, Math.Min(2, PlaceRegion.Length)).SequenceEqual(outflow.Province);
 
-    /// <summary>The outflow ancestors as one string (see <see cref="MemberTable.Path"/>), the organisation's own when the tree knows it.</summary>
-    public string OutflowPath => Outflow?.Path ?? OrgPlace.PathOf(OutflowAncestors);
+    /// <summary><c>'/' || array_to_string(coalesce(o.ancestors, ARRAY[u.outflow_org_id]), '/') || '/'</c> (see <see cref="MemberTable.Path"/>)</summary>
+    public string OutflowPath => Outflow?.Path ?? OrgPlace.PathOf([Row.OutflowOrgId]);
 
-    public string? InflowPath => Inflow?.Path ?? (InflowAncestors is { } ancestors ? OrgPlace.PathOf(ancestors) : null);
+    /// <summary>The same of <c>i</c> and <c>u.inflow_org_id</c>, null without one.</summary>
+    public string? InflowPath => Row.InflowOrgId is { } inflow ? Inflow?.Path ?? OrgPlace.PathOf([inflow]) : null;
 }
 
 /// <summary>Rows read and written in their table, one statement each per batch.</summary>

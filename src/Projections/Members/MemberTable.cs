@@ -74,16 +74,17 @@ internal sealed class MemberTable(string table)
         Columns<MemberRow>.Long("position", r => r.Position, (r, v) => r.Position = v),
     ];
 
-    /// <summary>Written from the organisation tree: the place is where the member reported, else the destination.</summary>
+    /// <summary>
+    /// Written from the organisation tree, as paths of these arrays (an organisation the tree does not know stands alone):
+    /// the place is where the member reported, else the destination.
+    /// </summary>
     private const string OutflowAncestors = "coalesce(o.ancestors, ARRAY[u.outflow_org_id])";
     private const string InflowAncestors = "CASE WHEN u.inflow_org_id IS NOT NULL THEN coalesce(i.ancestors, ARRAY[u.inflow_org_id]) END";
 
     private static readonly DerivedColumn[] Derived =
     [
-        new(OutflowAncestors, Columns<Placed>.TextArray("outflow_ancestors", p => p.OutflowAncestors)),
         new(Path(OutflowAncestors), Columns<Placed>.Text("outflow_path", p => p.OutflowPath)),
         new("o.region", Columns<Placed>.Text("outflow_region", p => p.Outflow?.Region)),
-        new(InflowAncestors, Columns<Placed>.TextArray("inflow_ancestors", p => p.InflowAncestors)),
         new(Path(InflowAncestors), Columns<Placed>.Text("inflow_path", p => p.InflowPath)),
         new(PlaceRegion, Columns<Placed>.Text("place_region", p => p.PlaceRegion)),
         new(InProvince, Columns<Placed>.Bool("in_province", p => p.InProvince)),
@@ -109,8 +110,11 @@ internal sealed class MemberTable(string table)
     {
         await using var cmd = dataSource.CreateCommand($"SELECT {Path("ancestors")} FROM {schema}.orgs WHERE id = $1");
         cmd.Parameters.Add(Db.Parameter(orgId));
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string path ? (path, path[..^1] + "0") : null;
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string path ? SubtreeRange(path) : null;
     }
+
+    /// <summary>The paths below <paramref name="path"/>, itself included: from it up to the same with its last '/' as '0'.</summary>
+    public static (string From, string To) SubtreeRange(string path) => (path, path[..^1] + "0");
 
     public string Table { get; } = table;
 
@@ -126,7 +130,6 @@ internal sealed class MemberTable(string table)
             episode int NOT NULL,
             status text NOT NULL,
             outflow_org_id text NOT NULL,
-            outflow_ancestors text[] NOT NULL,
             outflow_path text COLLATE "C" NOT NULL,
             outflow_region text,
             reason text NOT NULL,
@@ -141,7 +144,6 @@ internal sealed class MemberTable(string table)
             awaiting_report_since timestamptz NOT NULL,
             moved_at timestamptz,
             inflow_org_id text,
-            inflow_ancestors text[],
             inflow_path text COLLATE "C",
             place_region text NOT NULL,
             in_province boolean NOT NULL,
@@ -186,8 +188,6 @@ internal sealed class MemberTable(string table)
     /// rare move of a branch of the tree (<see cref="RefreshAncestorsAsync"/>) can scan.
     /// </summary>
     public string CreateReadIndexes(string s) => $"""
-        CREATE INDEX ON {s}.{Table} USING gin (outflow_ancestors);
-        CREATE INDEX ON {s}.{Table} USING gin (inflow_ancestors);
         CREATE INDEX ON {s}.{Table} (destination_region text_pattern_ops);
         CREATE INDEX ON {s}.{Table} (outflow_path, status) INCLUDE (name, member_id);
         CREATE INDEX ON {s}.{Table} (inflow_path, status) INCLUDE (name, member_id);
@@ -215,18 +215,23 @@ internal sealed class MemberTable(string table)
         await store.WriteAsync(c, written, r => rows.ContainsKey(r.MemberId), ct).ConfigureAwait(false);
     }
 
-    /// <summary>A branch of the tree moved: the rows pointing into it take the new paths.</summary>
-    public async Task RefreshAncestorsAsync(NpgsqlConnection c, string s, string movedOrgId, CancellationToken ct)
+    /// <summary>
+    /// A branch of the tree moved: the rows pointing into it, found by the path it had before (a range of the path
+    /// indexes), take the new paths.
+    /// </summary>
+    public async Task RefreshPathsAsync(NpgsqlConnection c, string s, string oldPath, CancellationToken ct)
     {
+        var (from, to) = SubtreeRange(oldPath);
+        object[] range = [from, to];
         await Db.ExecuteBatchAsync(c, ct,
             ($"""
-            UPDATE {s}.{Table} m SET outflow_ancestors = o.ancestors, outflow_path = {Path("o.ancestors")} FROM {s}.orgs o
-             WHERE m.outflow_ancestors @> ARRAY[$1] AND o.id = m.outflow_org_id
-            """, [movedOrgId]),
+            UPDATE {s}.{Table} m SET outflow_path = {Path("o.ancestors")} FROM {s}.orgs o
+             WHERE m.outflow_path >= $1 AND m.outflow_path < $2 AND o.id = m.outflow_org_id
+            """, range),
             ($"""
-            UPDATE {s}.{Table} m SET inflow_ancestors = o.ancestors, inflow_path = {Path("o.ancestors")} FROM {s}.orgs o
-             WHERE m.inflow_ancestors @> ARRAY[$1] AND o.id = m.inflow_org_id
-            """, [movedOrgId])).ConfigureAwait(false);
+            UPDATE {s}.{Table} m SET inflow_path = {Path("o.ancestors")} FROM {s}.orgs o
+             WHERE m.inflow_path >= $1 AND m.inflow_path < $2 AND o.id = m.inflow_org_id
+            """, range)).ConfigureAwait(false);
     }
 }
 

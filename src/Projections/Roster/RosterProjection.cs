@@ -20,8 +20,8 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
 
     public override string Name => ProjectionNames.Roster;
 
-    /// <summary>2: subtree paths and the covering registration index.</summary>
-    public override int Version => 2;
+    /// <summary>2: subtree paths and the covering registration index; 3: the paths without the ancestor arrays beside them.</summary>
+    public override int Version => 3;
 
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema), ct);
@@ -35,7 +35,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
         kind == StreamKind.Member ? _members.ApplyAsync(c, _members.Rows.Stored(s), events, ct) : ApplyOrgRunAsync(c, s, events, ct);
 
     private Task ApplyOrgRunAsync(NpgsqlConnection c, string s, List<DecodedEvent> events, CancellationToken ct) =>
-        OrgTree.ApplyAsync(c, s, events, moved => _members.RefreshAncestorsAsync(c, s, moved, ct), ct);
+        OrgTree.ApplyAsync(c, s, events, oldPath => _members.RefreshPathsAsync(c, s, oldPath, ct), ct);
 
     /// <summary>
     /// A rebuild's roster: the members' rows stay in memory and are written when the runner ends a chunk. Before an
