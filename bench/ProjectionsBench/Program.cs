@@ -199,7 +199,7 @@ if (phase == "build")
         await Execute($"DROP SCHEMA IF EXISTS {live} CASCADE; CREATE SCHEMA {live}");
         var connection = await dataSource.OpenConnectionAsync();
         await projection.CreateAsync(connection, live, default);
-        builders.Add((projection, projection.OpenSession(live), connection));
+        builders.Add((projection, projection.OpenSession(live, shadow: true), connection)); // new tables no one reads yet, as a rebuild's shadow
     }
     var sw = Stopwatch.StartNew();
     var before = cpu.Read();

@@ -68,7 +68,7 @@ internal sealed class HoldingCountingProjection : IProjection
     public Task ApplyAsync(NpgsqlConnection connection, string schema, IReadOnlyList<RecordedEvent> events, CancellationToken ct) =>
         _live.ApplyAsync(connection, schema, events, ct);
 
-    public IProjectionSession OpenSession(string schema)
+    public IProjectionSession OpenSession(string schema, bool shadow)
     {
         SessionsOpened++;
         return new Session(this, schema);

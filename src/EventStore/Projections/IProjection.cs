@@ -47,7 +47,13 @@ public interface IProjection
     /// while a live runner catches up (see <see cref="IProjectionSession"/>). The default keeps nothing: it applies
     /// every batch as it comes.
     /// </summary>
-    IProjectionSession OpenSession(string schema) => new BatchByBatchSession(this, schema);
+    /// <param name="schema">Where the batches go.</param>
+    /// <param name="shadow">
+    /// True for a rebuild's shadow, which nothing else reads or writes until it is swapped in: the session may then take
+    /// its tables exclusively and write rows already frozen (<c>COPY … FREEZE</c>), visible to every snapshot and
+    /// all-visible whatever other transactions are open — which a live table, read meanwhile, must never get.
+    /// </param>
+    IProjectionSession OpenSession(string schema, bool shadow) => new BatchByBatchSession(this, schema);
 }
 
 /// <summary>

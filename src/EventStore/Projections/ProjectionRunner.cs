@@ -470,7 +470,7 @@ public sealed partial class ProjectionRunner
     {
         var kept = slot is { } s && s.Position == position ? s.Session : null;
         slot = null;
-        return kept ?? _projection.OpenSession(schema);
+        return kept ?? _projection.OpenSession(schema, shadow: schema == ShadowSchema);
     }
 
     private Task MoveCheckpointAsync(NpgsqlConnection connection, string column, long position, CancellationToken ct) =>

@@ -27,11 +27,14 @@ internal sealed class CopyWriter
     private byte[] _buffer = new byte[2 * SendAt];
     private int _length;
 
-    /// <summary>Copies <paramref name="rows"/> into <paramref name="target"/> (<c>table (columns…)</c>), each row written by <paramref name="write"/>.</summary>
+    /// <summary>
+    /// Copies <paramref name="rows"/> into <paramref name="target"/> (<c>table (columns…)</c>), each row written by
+    /// <paramref name="write"/>; <paramref name="freeze"/>: as frozen rows (the table truncated in this transaction).
+    /// </summary>
     public static async Task CopyAsync<T>(NpgsqlConnection connection, string target, IEnumerable<T> rows, short fields,
-        Action<CopyWriter, T> write, CancellationToken ct)
+        Action<CopyWriter, T> write, CancellationToken ct, bool freeze = false)
     {
-        var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})", ct).ConfigureAwait(false);
         // Completing a million-row COPY can take longer than a command may (30 s by default).
         copy.ReadTimeout = copy.WriteTimeout = (int)TimeSpan.FromHours(1).TotalMilliseconds;
         try

@@ -40,7 +40,7 @@ internal abstract class DomainProjection(EventTypeRegistry registry, params Stre
     }
 
     /// <summary>Applies each batch as it comes, unless the projection holds state in memory through a rebuild.</summary>
-    public virtual IProjectionSession OpenSession(string schema) => new BatchByBatchSession(this, schema);
+    public virtual IProjectionSession OpenSession(string schema, bool shadow) => new BatchByBatchSession(this, schema);
 
     /// <summary>The events of this projection's stream kinds, decoded; the others are skipped unparsed.</summary>
     internal List<DecodedEvent> Decode(IReadOnlyList<RecordedEvent> events) => DecodedEvent.Decode(registry, events, _prefixes);

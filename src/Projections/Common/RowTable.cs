@@ -179,14 +179,21 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
     /// <summary>
     /// Writes rows the table does not hold (a rebuild's first flush into its empty shadow) with one binary <c>COPY</c>
     /// straight into it: no staging table, no upsert. The derived columns are the caller's: <paramref name="derived"/>
-    /// over what <paramref name="derive"/> makes of each row.
+    /// over what <paramref name="derive"/> makes of each row. <paramref name="freeze"/>: the table is truncated first
+    /// and the rows written frozen (<c>COPY … FREEZE</c>), for a table no other transaction reads meanwhile.
     /// </summary>
-    public Task CopyNewAsync<TDerived>(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows,
-        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct) =>
-        rows.Count == 0 ? Task.CompletedTask : ImportAsync(connection, $"{schema}.{Table}", rows, derive, derived, ct);
+    public async Task CopyNewAsync<TDerived>(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows,
+        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct, bool freeze = false)
+    {
+        if (rows.Count == 0)
+            return;
+        if (freeze)
+            await Db.ExecuteAsync(connection, $"TRUNCATE {schema}.{Table}", ct).ConfigureAwait(false); // as COPY FREEZE requires
+        await ImportAsync(connection, $"{schema}.{Table}", rows, derive, derived, ct, freeze).ConfigureAwait(false);
+    }
 
     private Task ImportAsync<TDerived>(NpgsqlConnection connection, string target, IReadOnlyCollection<TRow> rows,
-        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct)
+        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct, bool freeze = false)
     {
         var names = columns.Select(c => c.Name).Concat(derived.Select(c => c.Name));
         return CopyWriter.CopyAsync(connection, $"{target} ({string.Join(", ", names)})", rows, (short)(columns.Count + derived.Count),
@@ -199,7 +206,7 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
                 var values = derive(row);
                 for (var i = 0; i < derived.Count; i++)
                     derived[i].Write(writer, values);
-            }, ct);
+            }, ct, freeze);
     }
 
     /// <summary>The columns written: the table's own, then the derived ones.</summary>

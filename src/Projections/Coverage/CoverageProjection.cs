@@ -187,7 +187,7 @@ internal sealed class CoverageProjection(EventTypeRegistry registry, DomainSetti
     }
 
     /// <summary>A rebuild holds the episodes, counters, cells and year to date in memory (<see cref="HeldCoverage"/>).</summary>
-    public override IProjectionSession OpenSession(string schema) => new HeldCoverage.Session(this, schema);
+    public override IProjectionSession OpenSession(string schema, bool shadow) => new HeldCoverage.Session(this, schema, shadow);
 
     /// <summary>Applies decoded events, in feed order, to <paramref name="state"/>, closing months as business time passes them.</summary>
     internal static async Task ApplyAsync(NpgsqlConnection c, CoverageState state, List<DecodedEvent> events, CancellationToken ct)

@@ -101,15 +101,15 @@ internal sealed class HeldCoverage : CoverageState
     /// <summary>A queue entry: it counts while its generation is the episode's for that window.</summary>
     private readonly record struct Window(Episode Episode, int Generation);
 
-    private HeldCoverage(CoverageProjection projection, string schema) : base(projection, schema) =>
-        _episodes = projection.Episodes.Held(schema, projection.HeldRows);
+    private HeldCoverage(CoverageProjection projection, string schema, bool shadow) : base(projection, schema) =>
+        _episodes = projection.Episodes.Held(schema, projection.HeldRows, shadow);
 
     protected override IMemberRows Episodes => _episodes;
 
-    /// <summary>Reads the clock, counters, cells and the open episodes whose windows can still lapse.</summary>
-    public static async Task<HeldCoverage> LoadAsync(CoverageProjection projection, NpgsqlConnection c, string schema, CancellationToken ct)
+    /// <summary>Reads the clock, counters, cells and the open episodes whose windows can still lapse; <paramref name="shadow"/>: see <see cref="HeldMemberRows"/>.</summary>
+    public static async Task<HeldCoverage> LoadAsync(CoverageProjection projection, NpgsqlConnection c, string schema, bool shadow, CancellationToken ct)
     {
-        var state = new HeldCoverage(projection, schema);
+        var state = new HeldCoverage(projection, schema, shadow);
         await state.LoadClockAsync(c, ct).ConfigureAwait(false);
         await using (var cmd = Db.Command(c, $"SELECT org_id, scope, in_province, n, reported, placed, active, effective, contacted, lost, transferring FROM {schema}.counters"))
         await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -421,7 +421,7 @@ internal sealed class HeldCoverage : CoverageState
     }
 
     /// <summary>A rebuild's coverage: the state is read at the first batch and kept from chunk to chunk by the runner.</summary>
-    internal sealed class Session(CoverageProjection projection, string schema) : IProjectionSession
+    internal sealed class Session(CoverageProjection projection, string schema, bool shadow) : IProjectionSession
     {
         private HeldCoverage? _state;
 
@@ -430,7 +430,7 @@ internal sealed class HeldCoverage : CoverageState
             var decoded = projection.DecodePage(events);
             if (decoded.Count == 0)
                 return;
-            _state ??= await LoadAsync(projection, connection, schema, ct).ConfigureAwait(false);
+            _state ??= await LoadAsync(projection, connection, schema, shadow, ct).ConfigureAwait(false);
             await CoverageProjection.ApplyAsync(connection, _state, decoded, ct).ConfigureAwait(false);
         }
 

@@ -29,7 +29,7 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
     public override Task CreateReadIndexesAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteUnboundedAsync(connection, _members.CreateReadIndexes(schema), ct);
 
-    public override IProjectionSession OpenSession(string schema) => new Session(this, schema);
+    public override IProjectionSession OpenSession(string schema, bool shadow) => new Session(this, schema, shadow);
 
     protected override Task ApplyRunAsync(NpgsqlConnection c, string s, StreamKind kind, List<DecodedEvent> events, CancellationToken ct) =>
         kind == StreamKind.Member ? _members.ApplyAsync(c, _members.Rows.Stored(s), events, ct) : ApplyOrgRunAsync(c, s, events, ct);
@@ -42,9 +42,9 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
     /// organisation is created or moved the held rows are written first, so every row gets the paths and regions it
     /// would have got batch by batch.
     /// </summary>
-    private sealed class Session(RosterProjection p, string s) : IProjectionSession
+    private sealed class Session(RosterProjection p, string s, bool shadow) : IProjectionSession
     {
-        private readonly HeldMemberRows _rows = p._members.Rows.Held(s, p._heldRows);
+        private readonly HeldMemberRows _rows = p._members.Rows.Held(s, p._heldRows, shadow);
 
         public async Task ApplyAsync(NpgsqlConnection c, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {
