@@ -438,6 +438,8 @@ public sealed partial class ProjectionRunner
             _rebuildSession = (session, position);
         else
             _liveSession = (session, position);
+        if (!rebuild && page.Head - position <= _options.CatchUpEvents)
+            await AnalyzeAsync(connection, LiveSchema, ct).ConfigureAwait(false); // caught up: the tables may have grown from nothing
         activity?.SetTag("eventstore.event_count", applied);
         ProjectionTelemetry.Applied.Add(applied, new KeyValuePair<string, object?>("projection", Name), new KeyValuePair<string, object?>("rebuild", rebuild));
         return applied;
@@ -523,9 +525,19 @@ public sealed partial class ProjectionRunner
     private async Task<string[]> PrepareShadowAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await _projection.CreateReadIndexesAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
-        var tables = await TablesOfAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
+        return await AnalyzeAsync(connection, ShadowSchema, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gathers the planner's statistics over the tables of <paramref name="schema"/>: a shadow about to be swapped in,
+    /// or live tables a catch-up just filled (after a bulk import they may have grown from nothing, and autovacuum comes
+    /// round only a minute or so later). Returns the tables' names, quoted for SQL.
+    /// </summary>
+    private static async Task<string[]> AnalyzeAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        var tables = await TablesOfAsync(connection, schema, ct).ConfigureAwait(false);
         if (tables.Length > 0)
-            await ExecuteUnboundedAsync(connection, $"ANALYZE {Qualified(ShadowSchema, tables)}", ct).ConfigureAwait(false);
+            await ExecuteUnboundedAsync(connection, $"ANALYZE {Qualified(schema, tables)}", ct).ConfigureAwait(false);
         return tables;
     }
 
