@@ -11,10 +11,8 @@ public sealed class Coverage_figures : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _w = await World.CreateAsync();
+        _w = await JanuaryWorldAsync();
         _coverage = new CoverageQuery(_w.DataSource, _w.Catalog, new FixedClock(On(2025, 3, 20)));
-        await OrganisationsAsync(_w);
-        await JanuaryAsync(_w);
     }
 
     public async ValueTask DisposeAsync() => await _w.DisposeAsync();

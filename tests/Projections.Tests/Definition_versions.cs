@@ -15,9 +15,7 @@ public sealed class Definition_versions : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _w = await World.CreateAsync();
-        await OrganisationsAsync(_w);
-        await JanuaryAsync(_w);
+        _w = await JanuaryWorldAsync();
         await _w.CatchUpAsync();
     }
 

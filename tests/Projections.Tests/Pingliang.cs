@@ -28,6 +28,15 @@ public static class Pingliang
     public const string XianLianhu = "xa-lh";
     public const string LianhuBranch = "xa-lh-b";
 
+    /// <summary>A new world with the organisations and January's members in it.</summary>
+    public static async Task<World> JanuaryWorldAsync()
+    {
+        var w = await World.CreateAsync();
+        await OrganisationsAsync(w);
+        await JanuaryAsync(w);
+        return w;
+    }
+
     public static async Task OrganisationsAsync(World w)
     {
         await w.OrgAsync(Gansu, "甘肃省委组织部", null, OrganizationKind.Department, Side.Outflow, "620000");

@@ -15,12 +15,7 @@ public sealed class Rebuilt_tables : IAsyncLifetime
 {
     private World _w = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _w = await World.CreateAsync();
-        await OrganisationsAsync(_w);
-        await JanuaryAsync(_w);
-    }
+    public async ValueTask InitializeAsync() => _w = await JanuaryWorldAsync();
 
     public async ValueTask DisposeAsync() => await _w.DisposeAsync();
 
