@@ -16,8 +16,6 @@ internal sealed class CopyWriter
     /// <summary>The buffer is sent once it holds this much (Npgsql's own write buffer is 8 KB; larger sends cost less).</summary>
     private const int SendAt = 64 * 1024;
 
-    /// <summary>The <c>text</c> type's OID, which a binary array names for its elements.</summary>
-
     /// <summary>timestamptz counts microseconds from 2000-01-01 UTC.</summary>
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 

@@ -94,8 +94,8 @@ internal static class OrgTree
                           FROM (SELECT coalesce((SELECT ancestors FROM {s}.orgs WHERE id = $2), ARRAY[$2]) AS ancestors) p
                          WHERE o.ancestors @> ARRAY[$1]
                         """, ct, x.OrganizationId, x.ParentId).ConfigureAwait(false);
-                    if (before is not null)
-                        await reparented!(before).ConfigureAwait(false);
+                    if (reparented is not null && before is not null)
+                        await reparented(before).ConfigureAwait(false);
                     break;
             }
         }
