@@ -36,6 +36,22 @@ public sealed record RecordedEvent(
     byte[] Hash)
 {
     public EventMetadata Metadata => System.Text.Json.JsonSerializer.Deserialize(MetadataJson, EventStoreJson.Default.EventMetadata) ?? EventMetadata.Empty;
+
+    /// <summary>
+    /// Whether the event's stream id starts with one of <paramref name="streamPrefixes"/> (any stream when null): the
+    /// feed's own filter (<c>PostgresEventStore.ReadFeedAsync</c>), on an event already read.
+    /// </summary>
+    public bool IsOfStreams(IReadOnlyList<string>? streamPrefixes)
+    {
+        if (streamPrefixes is null)
+            return true;
+        for (var i = 0; i < streamPrefixes.Count; i++) // not foreach: called per event, and an interface's enumerator is an allocation
+        {
+            if (StreamId.StartsWith(streamPrefixes[i], StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
 }
 
 /// <summary>The outcome of an append: the versions written, their global positions, and whether it was a repeat.</summary>

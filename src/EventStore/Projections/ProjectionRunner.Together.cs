@@ -173,7 +173,7 @@ public sealed partial class ProjectionRunner
             return slice;
         }
 
-        private bool IsMine(RecordedEvent e) => Prefixes is null || Prefixes.Any(p => e.StreamId.StartsWith(p, StringComparison.Ordinal));
+        private bool IsMine(RecordedEvent e) => e.IsOfStreams(Prefixes);
 
         public async Task ApplyAsync(FeedPage page, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
         {

@@ -39,14 +39,8 @@ internal sealed class DecodedEvent(RecordedEvent raw, object @event)
         var decoded = new List<DecodedEvent>(events.Count);
         foreach (var e in events)
         {
-            foreach (var prefix in streamPrefixes)
-            {
-                if (e.StreamId.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    decoded.Add(new DecodedEvent(e, registry.Deserialize(e)));
-                    break;
-                }
-            }
+            if (e.IsOfStreams(streamPrefixes))
+                decoded.Add(new DecodedEvent(e, registry.Deserialize(e)));
         }
         return decoded;
     }

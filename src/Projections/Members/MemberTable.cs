@@ -243,7 +243,8 @@ internal static class MemberBatch
     /// <summary>Each member's events in feed order; members in order of first appearance (so writes are deterministic).</summary>
     public static Dictionary<string, List<DecodedEvent>> ByMember(IEnumerable<DecodedEvent> memberEvents)
     {
-        var byMember = new Dictionary<string, List<DecodedEvent>>(StringComparer.Ordinal);
+        // Sized for one member per event at most: grown from empty, it was reallocated about eight times per batch.
+        var byMember = new Dictionary<string, List<DecodedEvent>>(memberEvents.TryGetNonEnumeratedCount(out var count) ? count : 0, StringComparer.Ordinal);
         foreach (var e in memberEvents)
         {
             var id = MemberId(e);
