@@ -2,6 +2,7 @@ using System.Data;
 using CoManagement.EventStore.Projections;
 using Npgsql;
 using static CoManagement.Projections.Tests.Pingliang;
+using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 
@@ -38,6 +39,25 @@ public sealed class Rebuilt_tables : IAsyncLifetime
             (await _w.ScalarAsync<int>($"SELECT relallvisible FROM pg_class WHERE oid = '{qualified}'::regclass")).ShouldBe(pages, qualified);
         }
         await older.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task the_roster_is_rebuilt_in_outflow_path_order_with_its_primary_key()
+    {
+        var roster = $"{_w.Catalog.SchemaOf(ProjectionNames.Roster)}.roster";
+        // Member ids and branches interleave: m1, m2 and m4 are branch A's, m3, m5, m6 and m7 branch B's.
+        await _w.Catalog.RebuildAsync(_w.Store, [ProjectionNames.Roster]);
+
+        var stored = new List<string>();
+        await using (var cmd = _w.DataSource.CreateCommand($"SELECT member_id FROM {roster} ORDER BY ctid"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                stored.Add(reader.GetString(0));
+        stored.ShouldBe(["m1", "m2", "m4", "m3", "m5", "m6", "m7"], "the heap in outflow-path order, then member id");
+        (await _w.ScalarAsync<string>($"SELECT conname::text FROM pg_constraint WHERE conrelid = '{roster}'::regclass AND contype = 'p'"))
+            .ShouldBe("roster_pkey");
+        await _w.RegisterAsync("m8", BranchA, "620102", On(2025, 2, 3)); // an upsert through the key
+        (await _w.ScalarAsync<long>($"SELECT count(*) FROM {roster}")).ShouldBe(8);
     }
 
     [Fact]

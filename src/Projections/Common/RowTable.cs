@@ -181,15 +181,21 @@ internal sealed class RowTable<TRow>(string table, IReadOnlyList<Column<TRow>> c
     /// straight into it: no staging table, no upsert. The derived columns are the caller's: <paramref name="derived"/>
     /// over what <paramref name="derive"/> makes of each row. <paramref name="freeze"/>: the table is truncated first
     /// and the rows written frozen (<c>COPY … FREEZE</c>), for a table no other transaction reads meanwhile.
+    /// <paramref name="keyAfter"/>: its primary key (<c>{table}_pkey</c>, on the first column) is dropped before and
+    /// built again after, for rows that do not come in key order.
     /// </summary>
     public async Task CopyNewAsync<TDerived>(NpgsqlConnection connection, string schema, IReadOnlyCollection<TRow> rows,
-        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct, bool freeze = false)
+        Func<TRow, TDerived> derive, IReadOnlyList<Column<TDerived>> derived, CancellationToken ct, bool freeze = false, bool keyAfter = false)
     {
         if (rows.Count == 0)
             return;
         if (freeze)
             await Db.ExecuteAsync(connection, $"TRUNCATE {schema}.{Table}", ct).ConfigureAwait(false); // as COPY FREEZE requires
+        if (keyAfter)
+            await Db.ExecuteAsync(connection, $"ALTER TABLE {schema}.{Table} DROP CONSTRAINT {Table}_pkey", ct).ConfigureAwait(false);
         await ImportAsync(connection, $"{schema}.{Table}", rows, derive, derived, ct, freeze).ConfigureAwait(false);
+        if (keyAfter)
+            await Db.ExecuteUnboundedAsync(connection, $"ALTER TABLE {schema}.{Table} ADD CONSTRAINT {Table}_pkey PRIMARY KEY ({Key})", ct).ConfigureAwait(false);
     }
 
     private Task ImportAsync<TDerived>(NpgsqlConnection connection, string target, IReadOnlyCollection<TRow> rows,

@@ -30,6 +30,13 @@ internal sealed record MemberRowTable(RowTable<MemberRow> Table, IReadOnlyList<D
     /// <summary>Applied to each row a session holds, to keep only what the table stores (none by default).</summary>
     public Action<MemberRow>? Trim { get; init; }
 
+    /// <summary>
+    /// Whether a rebuild writes the rows into its shadow in outflow-path order, so a subtree's rows share pages: a city's
+    /// members otherwise lie on most of the table's pages, which a query reading them from the heap (the risk counts)
+    /// reads nearly whole.
+    /// </summary>
+    public bool ClusteredBySubtree { get; init; }
+
     /// <summary>The derived columns as SQL over the row <c>u</c> and <see cref="OrgJoins"/>.</summary>
     public IReadOnlyList<(string Column, string Expression)> DerivedSql { get; } = [.. Derived.Select(d => (d.Value.Name, d.Expression))];
 
@@ -159,7 +166,8 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
     /// staging table and an upsert, which may replace rows. Straight into a shadow's table they go frozen, so its pages
     /// are all-visible at once: a <c>VACUUM</c> after the swap cannot set them while any transaction older than the
     /// rows is open (another runner's chunk, a long report), and without that every index-only scan reads the heap
-    /// too (roster pages 2–3 times slower).
+    /// too (roster pages 2–3 times slower). A table <see cref="MemberRowTable.ClusteredBySubtree"/> gets them in
+    /// outflow-path order there, its primary key built after them (inserted out of key order it would cost more).
     /// </summary>
     public async Task FlushAsync(NpgsqlConnection c, CancellationToken ct)
     {
@@ -170,7 +178,11 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
         if (!_wrote && await table.Table.IsEmptyAsync(c, schema, ct).ConfigureAwait(false))
         {
             var tree = await OrgTree.PlacesAsync(c, schema, ct).ConfigureAwait(false);
-            await table.Table.CopyNewAsync(c, schema, rows, row => Placed.Of(row, tree), table.DerivedValues, ct, freeze: shadow).ConfigureAwait(false);
+            var clustered = shadow && table.ClusteredBySubtree;
+            if (clustered)
+                rows = InPathOrder(rows, tree);
+            await table.Table.CopyNewAsync(c, schema, rows, row => Placed.Of(row, tree), table.DerivedValues, ct, freeze: shadow, keyAfter: clustered)
+                .ConfigureAwait(false);
         }
         else
         {
@@ -180,5 +192,21 @@ internal sealed class HeldMemberRows(MemberRowTable table, string schema, int ma
         foreach (var row in rows)
             row.Unflushed = false;
         _changed.Clear();
+    }
+
+    /// <summary>Rows in member-id order put in outflow-path order, member id within a path: gathered by path, the paths sorted.</summary>
+    private static MemberRow[] InPathOrder(MemberRow[] rows, Dictionary<string, OrgPlace> tree)
+    {
+        var byPath = new Dictionary<string, List<MemberRow>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var path = Placed.Of(row, tree).OutflowPath;
+            if (!byPath.TryGetValue(path, out var same))
+                byPath[path] = same = [];
+            same.Add(row);
+        }
+        var paths = byPath.Keys.ToArray();
+        Array.Sort(paths, StringComparer.Ordinal);
+        return [.. paths.SelectMany(path => byPath[path])];
     }
 }

@@ -119,7 +119,7 @@ internal sealed class MemberTable(string table)
     public string Table { get; } = table;
 
     /// <summary>The rows with the columns joined from the projection's organisation tree.</summary>
-    public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived);
+    public MemberRowTable Rows { get; } = new(new RowTable<MemberRow>(table, ColumnList), Derived) { ClusteredBySubtree = true };
 
     public string Create(string s) => $"""
         CREATE TABLE {s}.{Table} (
