@@ -1,6 +1,5 @@
 using CoManagement.Domain.Organizations;
 using static CoManagement.Projections.Tests.Pingliang;
-using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 

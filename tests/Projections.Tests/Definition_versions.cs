@@ -1,7 +1,6 @@
 using CoManagement.Domain.Organizations;
 using CoManagement.EventStore.Projections;
 using static CoManagement.Projections.Tests.Pingliang;
-using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 

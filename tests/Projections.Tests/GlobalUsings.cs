@@ -1,1 +1,2 @@
 global using CoManagement.Projections.Queries;
+global using static CoManagement.Projections.Tests.World;

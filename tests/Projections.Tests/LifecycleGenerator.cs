@@ -2,7 +2,6 @@ using CoManagement.Domain.Agreements;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Domain.Organizations;
-using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 

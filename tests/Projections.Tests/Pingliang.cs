@@ -1,6 +1,5 @@
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Organizations;
-using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 

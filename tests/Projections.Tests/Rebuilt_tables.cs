@@ -2,7 +2,6 @@ using System.Data;
 using CoManagement.EventStore.Projections;
 using Npgsql;
 using static CoManagement.Projections.Tests.Pingliang;
-using static CoManagement.Projections.Tests.World;
 
 namespace CoManagement.Projections.Tests;
 
