@@ -185,7 +185,8 @@ internal sealed class MemberTable(string table)
 
     /// <summary>
     /// Every secondary index serves readers only: applying a batch reads and writes rows by <c>member_id</c>, and the
-    /// rare move of a branch of the tree (<see cref="RefreshAncestorsAsync"/>) can scan.
+    /// rare move of a branch of the tree (<see cref="RefreshPathsAsync"/>) takes a range of the path indexes where they
+    /// exist and scans where they do not yet (a rebuild's shadow).
     /// </summary>
     public string CreateReadIndexes(string s) => $"""
         CREATE INDEX ON {s}.{Table} (destination_region text_pattern_ops);

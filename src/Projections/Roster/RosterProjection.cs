@@ -8,7 +8,7 @@ namespace CoManagement.Projections.Roster;
 
 /// <summary>
 /// The roster (inline): one row per member in <c>roster</c> (see <see cref="MemberTable"/>), with the projection's own
-/// copy of the organisation tree for the ancestor arrays and the in-province flag. A rebuild holds the rows in memory
+/// copy of the organisation tree for the subtree paths and the in-province flag. A rebuild holds the rows in memory
 /// (<see cref="Session"/>).
 /// </summary>
 internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows) : DomainProjection(registry, StreamKind.Organization, StreamKind.Member)
