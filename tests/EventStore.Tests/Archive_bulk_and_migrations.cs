@@ -99,6 +99,44 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
         (await CatalogRowsAsync(single)).ShouldBe(catalogBefore, "staging tables are kept for the session, not created, dropped or truncated per call");
     }
 
+    [Fact]
+    public async Task a_bulk_import_on_a_warm_session_does_not_plan_its_statements_again()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(StoreFixture.ConnectionString) { MaxPoolSize = 1, NoResetOnClose = true };
+        await using var single = NpgsqlDataSource.Create(builder.ConnectionString);
+        var store = new PostgresEventStore(single, new EventStoreOptions { Schema = db.Schema });
+        await store.BulkImportAsync([new StreamWrite(NewStream("bulk-plans"), ExpectedVersion.NoStream, Events(2))]); // the session's staging tables
+
+        // The import's server half on the same backend, counting the planner's runs (each logs its statistics to the client).
+        await using var connection = await single.OpenConnectionAsync();
+        var plans = 0;
+        connection.Notice += (_, e) => plans += e.Notice.MessageText.StartsWith("PLANNER STATISTICS", StringComparison.Ordinal) ? 1 : 0;
+        await using (var set = new NpgsqlCommand("SET log_planner_stats = on; SET client_min_messages = log", connection))
+            await set.ExecuteNonQueryAsync();
+        var perCall = new List<int>();
+        for (var call = 0; call < 8; call++) // past the plan cache's five custom plans
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await using (var stage = new NpgsqlCommand("""
+                INSERT INTO pg_temp.es_import (stream_id, expected, seq, type, schema_version, data, metadata, business_time)
+                SELECT $1, -2, g, 'TestEvent', 1, '{"n": 1}', '{}', now() FROM generate_series(1, 3) g
+                """, connection, tx))
+            {
+                stage.Parameters.Add(new() { Value = NewStream("bulk-plans") });
+                await stage.ExecuteNonQueryAsync();
+            }
+            plans = 0;
+            await using (var import = new NpgsqlCommand($"SELECT {db.Schema}.import_staged()", connection, tx))
+                (await import.ExecuteScalarAsync()).ShouldBe(3L);
+            perCall.Add(plans);
+            await tx.CommitAsync();
+        }
+
+        // The call itself, and the one statement with a parameter, for which the plan cache keeps custom plans.
+        // A keyed staging table re-planned all four: ON COMMIT DELETE ROWS rebuilds its index, which invalidates its plans.
+        perCall[^1].ShouldBeLessThanOrEqualTo(2, $"planner runs per call: {string.Join(", ", perCall)}");
+    }
+
     /// <summary>Tables and indexes in this session's temporary schema, and their file numbers (a TRUNCATE assigns new ones).</summary>
     private static async Task<string> CatalogRowsAsync(NpgsqlDataSource single)
     {
