@@ -372,13 +372,21 @@ internal static class Migrations
         ALTER TABLE {schema}.projections ADD COLUMN definition_version int;
         """;
 
-    // The same import, its streams' heads in a temp table without a key. ON COMMIT DELETE ROWS truncates a temp table's
-    // indexes by rebuilding them empty, and an index build invalidates the table's relcache entry: with V6's primary key
-    // every call re-planned the function's four statements (log_planner_stats: five planner runs a call with the call's
-    // own, two without the key; a 100-event import 2.4 -> 1.9 ms in pgbench). The heads are joined to the staged events by a
-    // hash or merge join, which measured the same at 200,000 events in 2,000 streams. A new name, so a session that
-    // created the keyed table under V6 does not keep it. The recorded time's text, the same for every row, is made once.
+    // The same import without two fixed costs per call, both from ON COMMIT DELETE ROWS truncating the session's staging
+    // tables at every commit. It rebuilds a temp table's indexes empty, and an index build invalidates the table's
+    // relcache entry, so V6's keyed es_import_streams made every call plan the function's four statements again
+    // (log_planner_stats: five planner runs a call, two now); the heads are joined to the staged events by a hash or merge
+    // join instead, which measured the same at 200,000 events in 2,000 streams. And a table with a column that can be
+    // TOASTed has a TOAST table and its index to truncate too (0.17 ms a commit): the heads' columns are stored plain (a
+    // stream id has at most 200 characters, a hash 32 bytes), copied from an empty table in the schema, as PostgreSQL 15's
+    // CREATE TABLE cannot set a column's storage. A new name, so a session holding V6's table does not keep it. In pgbench
+    // a 100-event import went from 2.4-2.7 to 1.7-1.8 ms. The recorded time's text, the same for every row, is made once.
     private const string V8 = """
+        CREATE TABLE {schema}.import_heads_shape (stream_id text, expected bigint, current bigint, prev_hash bytea, archived boolean);
+        ALTER TABLE {schema}.import_heads_shape ALTER COLUMN stream_id SET STORAGE PLAIN, ALTER COLUMN prev_hash SET STORAGE PLAIN;
+        COMMENT ON TABLE {schema}.import_heads_shape IS
+            'Never holds a row: the shape of the per-session table of stream heads of import_staged(), stored plain so that it has no TOAST table to truncate at every commit';
+
         CREATE OR REPLACE FUNCTION {schema}.import_staged() RETURNS bigint LANGUAGE plpgsql AS $$
         DECLARE
             v_bad record;
@@ -389,8 +397,7 @@ internal static class Migrations
             PERFORM pg_advisory_xact_lock({lock_ns}, hashtext(s.stream_id))
                FROM (SELECT DISTINCT stream_id FROM pg_temp.es_import ORDER BY 1) s;
 
-            CREATE TEMP TABLE IF NOT EXISTS es_import_heads
-                (stream_id text, expected bigint, current bigint, prev_hash bytea, archived boolean) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS es_import_heads (LIKE {schema}.import_heads_shape INCLUDING STORAGE) ON COMMIT DELETE ROWS;
             INSERT INTO es_import_heads
             SELECT s.stream_id, s.expected, coalesce(e.version, 0), coalesce(e.hash, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea),
                    EXISTS (SELECT 1 FROM {schema}.archived_streams a WHERE a.stream_id = s.stream_id)
