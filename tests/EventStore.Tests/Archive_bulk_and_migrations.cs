@@ -78,9 +78,7 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
     [Fact]
     public async Task bulk_imports_in_a_row_on_one_session_stage_each_call_alone_and_write_no_catalog_rows()
     {
-        // One backend for every call, as a pooled connection reused by an importer would be.
-        var builder = new NpgsqlConnectionStringBuilder(StoreFixture.ConnectionString) { MaxPoolSize = 1, NoResetOnClose = true };
-        await using var single = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using var single = SingleBackend();
         var store = new PostgresEventStore(single, new EventStoreOptions { Schema = db.Schema });
         var taken = NewStream("bulk-taken");
         await store.AppendAsync(taken, ExpectedVersion.NoStream, Events(1));
@@ -100,10 +98,9 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
     }
 
     [Fact]
-    public async Task a_bulk_import_on_a_warm_session_does_not_plan_its_statements_again()
+    public async Task a_bulk_import_on_a_warm_session_neither_plans_its_statements_again_nor_truncates_a_toast_table()
     {
-        var builder = new NpgsqlConnectionStringBuilder(StoreFixture.ConnectionString) { MaxPoolSize = 1, NoResetOnClose = true };
-        await using var single = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using var single = SingleBackend();
         var store = new PostgresEventStore(single, new EventStoreOptions { Schema = db.Schema });
         await store.BulkImportAsync([new StreamWrite(NewStream("bulk-plans"), ExpectedVersion.NoStream, Events(2))]); // the session's staging tables
 
@@ -141,6 +138,10 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
             "SELECT reltoastrelid = 0 FROM pg_class WHERE relname = 'es_import_heads' AND relnamespace = pg_my_temp_schema()", connection);
         (await toast.ExecuteScalarAsync()).ShouldBe(true, "the stream heads' columns are stored plain");
     }
+
+    /// <summary>One backend for every call, as a pooled connection reused by an importer would be.</summary>
+    private static NpgsqlDataSource SingleBackend() =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(StoreFixture.ConnectionString) { MaxPoolSize = 1, NoResetOnClose = true }.ConnectionString);
 
     /// <summary>Tables and indexes in this session's temporary schema, and their file numbers (a TRUNCATE assigns new ones).</summary>
     private static async Task<string> CatalogRowsAsync(NpgsqlDataSource single)
