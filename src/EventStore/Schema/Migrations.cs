@@ -15,7 +15,7 @@ internal static class Migrations
         (5, "store identity", V5),
         (6, "bulk import without catalog writes per call", V6),
         (7, "projection definition versions", V7),
-        (8, "bulk import without re-planning per call", V8),
+        (8, "bulk import without re-planning or TOAST truncation per call", V8),
     ];
 
     private const string V1 = """
