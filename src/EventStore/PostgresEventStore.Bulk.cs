@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CoManagement.EventStore;
 
@@ -33,27 +32,19 @@ public sealed partial class PostgresEventStore
             """, connection, tx))
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
 
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY pg_temp.es_import (stream_id, expected, seq, type, schema_version, data, metadata, business_time) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-            foreach (var write in writes)
+        var rows = writes.SelectMany(w => w.Events.Select((e, i) => (w, Seq: i + 1, e)));
+        await CopyWriter.CopyAsync(connection,
+            "pg_temp.es_import (stream_id, expected, seq, type, schema_version, data, metadata, business_time)", rows, 8, (copy, row) =>
             {
-                for (var i = 0; i < write.Events.Count; i++)
-                {
-                    var e = write.Events[i];
-                    await copy.StartRowAsync(ct).ConfigureAwait(false);
-                    await copy.WriteAsync(write.StreamId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(write.Expected.Value, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(i + 1, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(e.SchemaVersion, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(e.Json, NpgsqlDbType.Jsonb, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(JsonSerializer.Serialize(e.Metadata, EventStoreJson.Default.EventMetadata), NpgsqlDbType.Jsonb, ct).ConfigureAwait(false);
-                    await copy.WriteAsync(e.BusinessTime.UtcDateTime, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-                }
-            }
-            await copy.CompleteAsync(ct).ConfigureAwait(false);
-        }
+                copy.WriteTextField(row.w.StreamId);
+                copy.WriteLongField(row.w.Expected.Value);
+                copy.WriteIntField(row.Seq);
+                copy.WriteTextField(row.e.Type);
+                copy.WriteIntField(row.e.SchemaVersion);
+                copy.WriteJsonbField(row.e.Json);
+                copy.WriteJsonbField(JsonSerializer.Serialize(row.e.Metadata, EventStoreJson.Default.EventMetadata));
+                copy.WriteTimeField(row.e.BusinessTime.UtcDateTime);
+            }, ct).ConfigureAwait(false);
 
         long imported;
         try

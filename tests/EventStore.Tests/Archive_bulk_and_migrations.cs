@@ -56,6 +56,25 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
     }
 
     [Fact]
+    public async Task a_bulk_import_stores_each_event_as_an_append_would()
+    {
+        // Non-ASCII text, an event far over a page (stored out of line), a schema version, a time before 2000, null metadata fields.
+        EventData[] events =
+        [
+            Event("member.registered", """{"name": "张三", "note": "流动党员 \"双向\" 共管", "n": 1.50}""", new DateTimeOffset(1999, 12, 31, 23, 59, 59, 123, TimeSpan.FromHours(8)), 3),
+            Event(json: $$"""{"big": "{{new string('x', 20_000)}}", "list": [1, 2, 3]}"""),
+            new("test.happened", 1, """{"id": "bare"}""", Monday, EventMetadata.Empty),
+        ];
+        var (imported, appended) = (NewStream("bulk-same"), NewStream("append-same"));
+        await Store.BulkImportAsync([new StreamWrite(imported, ExpectedVersion.NoStream, events)]);
+        await Store.AppendAsync(appended, ExpectedVersion.NoStream, events);
+
+        static object Stored(RecordedEvent e) => (e.Version, e.Type, e.SchemaVersion, e.Json, e.MetadataJson, e.BusinessTime);
+        (await Store.ReadStreamAsync(imported)).Select(Stored).ShouldBe((await Store.ReadStreamAsync(appended)).Select(Stored));
+        (await Store.VerifyStreamAsync(imported)).Intact.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task a_bulk_import_with_one_wrong_expected_version_writes_nothing()
     {
         var existing = NewStream("bulk-x");

@@ -1,3 +1,4 @@
+using CoManagement.EventStore;
 using CoManagement.Projections.Common;
 using Npgsql;
 using NpgsqlTypes;

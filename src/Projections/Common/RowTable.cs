@@ -1,3 +1,4 @@
+using CoManagement.EventStore;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -2,16 +2,17 @@ using System.Buffers.Binary;
 using System.Text;
 using Npgsql;
 
-namespace CoManagement.Projections.Common;
+namespace CoManagement.EventStore;
 
 /// <summary>
 /// Rows in PostgreSQL's binary <c>COPY</c> format, encoded into a buffer of our own and sent through Npgsql's raw copy
 /// stream. <see cref="NpgsqlBinaryImporter"/> binds every value as a parameter of its own (type resolution, a
 /// converter, a size pass: about 90 ns a value, and a rebuild's flush at a million members writes 81 million); the
 /// format is simple enough to write directly: per row a field count, per field a length (−1 for null) and the value in
-/// its binary send form (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format").
+/// its binary send form (https://www.postgresql.org/docs/current/sql-copy.html, "Binary Format"). The bulk import
+/// stages its events with it, and the projections' rebuilds write their tables with it.
 /// </summary>
-internal sealed class CopyWriter
+public sealed class CopyWriter
 {
     /// <summary>The buffer is sent once it holds this much (Npgsql's own write buffer is 8 KB; larger sends cost less).</summary>
     private const int SendAt = 64 * 1024;
@@ -24,6 +25,8 @@ internal sealed class CopyWriter
 
     private byte[] _buffer = new byte[2 * SendAt];
     private int _length;
+
+    private CopyWriter() { }
 
     /// <summary>
     /// Copies <paramref name="rows"/> into <paramref name="target"/> (<c>table (columns…)</c>), each row written by
@@ -113,6 +116,16 @@ internal sealed class CopyWriter
         var length = Encoding.UTF8.GetBytes(value, span[4..]);
         BinaryPrimitives.WriteInt32BigEndian(span, length);
         _length -= span.Length - 4 - length;
+    }
+
+    /// <summary>JSON text as jsonb: its binary form is a version byte (1) and the text.</summary>
+    public void WriteJsonbField(string json)
+    {
+        var span = Reserve(5 + Encoding.UTF8.GetMaxByteCount(json.Length));
+        span[4] = 1;
+        var length = Encoding.UTF8.GetBytes(json, span[5..]);
+        BinaryPrimitives.WriteInt32BigEndian(span, length + 1);
+        _length -= span.Length - 5 - length;
     }
 
     private void WriteHeader()
