@@ -32,18 +32,18 @@ public sealed partial class PostgresEventStore
             """, connection, tx))
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
 
-        var rows = writes.SelectMany(w => w.Events.Select((e, i) => (w, Seq: i + 1, e)));
+        var rows = writes.SelectMany(w => w.Events.Select((e, i) => (Write: w, Seq: i + 1, Event: e)));
         await CopyWriter.CopyAsync(connection,
             "pg_temp.es_import (stream_id, expected, seq, type, schema_version, data, metadata, business_time)", rows, 8, (copy, row) =>
             {
-                copy.WriteTextField(row.w.StreamId);
-                copy.WriteLongField(row.w.Expected.Value);
+                copy.WriteTextField(row.Write.StreamId);
+                copy.WriteLongField(row.Write.Expected.Value);
                 copy.WriteIntField(row.Seq);
-                copy.WriteTextField(row.e.Type);
-                copy.WriteIntField(row.e.SchemaVersion);
-                copy.WriteJsonbField(row.e.Json);
-                copy.WriteJsonbField(JsonSerializer.Serialize(row.e.Metadata, EventStoreJson.Default.EventMetadata));
-                copy.WriteTimeField(row.e.BusinessTime.UtcDateTime);
+                copy.WriteTextField(row.Event.Type);
+                copy.WriteIntField(row.Event.SchemaVersion);
+                copy.WriteJsonbField(row.Event.Json);
+                copy.WriteJsonbField(JsonSerializer.Serialize(row.Event.Metadata, EventStoreJson.Default.EventMetadata));
+                copy.WriteTimeField(row.Event.BusinessTime.UtcDateTime);
             }, ct).ConfigureAwait(false);
 
         long imported;

@@ -58,7 +58,7 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
     [Fact]
     public async Task a_bulk_import_stores_each_event_as_an_append_would()
     {
-        // Non-ASCII text, an event far over a page (stored out of line), a schema version, a time before 2000, null metadata fields.
+        // Non-ASCII text, an event far over a page (stored out of line), a schema version, a time before 2000, empty metadata.
         EventData[] events =
         [
             Event("member.registered", """{"name": "张三", "note": "流动党员 \"双向\" 共管", "n": 1.50}""", new DateTimeOffset(1999, 12, 31, 23, 59, 59, 123, TimeSpan.FromHours(8)), 3),
