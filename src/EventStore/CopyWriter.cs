@@ -108,24 +108,22 @@ public sealed class CopyWriter
     public void WriteTextField(string? value)
     {
         if (value is null)
-        {
             WriteNull();
-            return;
-        }
-        var span = Reserve(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
-        var length = Encoding.UTF8.GetBytes(value, span[4..]);
-        BinaryPrimitives.WriteInt32BigEndian(span, length);
-        _length -= span.Length - 4 - length;
+        else
+            WriteUtf8Field([], value);
     }
 
     /// <summary>JSON text as jsonb: its binary form is a version byte (1) and the text.</summary>
-    public void WriteJsonbField(string json)
+    public void WriteJsonbField(string json) => WriteUtf8Field([1], json);
+
+    /// <summary>A field of <paramref name="prefix"/> followed by <paramref name="value"/> in UTF-8.</summary>
+    private void WriteUtf8Field(ReadOnlySpan<byte> prefix, string value)
     {
-        var span = Reserve(5 + Encoding.UTF8.GetMaxByteCount(json.Length));
-        span[4] = 1;
-        var length = Encoding.UTF8.GetBytes(json, span[5..]);
-        BinaryPrimitives.WriteInt32BigEndian(span, length + 1);
-        _length -= span.Length - 5 - length;
+        var span = Reserve(4 + prefix.Length + Encoding.UTF8.GetMaxByteCount(value.Length));
+        prefix.CopyTo(span[4..]);
+        var length = prefix.Length + Encoding.UTF8.GetBytes(value, span[(4 + prefix.Length)..]);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        _length -= span.Length - 4 - length;
     }
 
     private void WriteHeader()

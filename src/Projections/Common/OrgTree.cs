@@ -102,7 +102,7 @@ internal static class OrgTree
     }
 
     /// <summary>The organisation's path as the tree has it now, or null when the tree does not know it.</summary>
-    private static async Task<string?> PathAsync(NpgsqlConnection c, string s, string orgId, CancellationToken ct)
+    public static async Task<string?> PathAsync(NpgsqlConnection c, string s, string orgId, CancellationToken ct)
     {
         await using var cmd = Db.Command(c, $"SELECT ancestors FROM {s}.orgs WHERE id = $1", orgId);
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string[] ancestors ? OrgPlace.PathOf(ancestors) : null;

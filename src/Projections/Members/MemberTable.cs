@@ -108,9 +108,8 @@ internal sealed class MemberTable(string table)
     /// </summary>
     public static async Task<(string From, string To)?> SubtreeAsync(NpgsqlDataSource dataSource, string schema, string orgId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT {Path("ancestors")} FROM {schema}.orgs WHERE id = $1");
-        cmd.Parameters.Add(Db.Parameter(orgId));
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string path ? SubtreeRange(path) : null;
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await OrgTree.PathAsync(connection, schema, orgId, ct).ConfigureAwait(false) is { } path ? SubtreeRange(path) : null;
     }
 
     /// <summary>The paths below <paramref name="path"/>, itself included: from it up to the same with its last '/' as '0'.</summary>
