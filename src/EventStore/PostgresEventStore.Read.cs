@@ -59,6 +59,18 @@ public sealed partial class PostgresEventStore
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
+    /// <summary>Each stream's current version (0 when it has no events), in the order of <paramref name="streamIds"/>, in one round trip.</summary>
+    public async Task<long[]> GetStreamVersionsAsync(IReadOnlyList<string> streamIds, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(Sql.StreamVersions);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streamIds], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var versions = new long[streamIds.Count];
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        for (var i = 0; await reader.ReadAsync(ct).ConfigureAwait(false); i++)
+            versions[i] = reader.GetInt64(0);
+        return versions;
+    }
+
     public async Task<bool> StreamExistsAsync(string streamId, CancellationToken ct = default) =>
         await GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) > 0;
 

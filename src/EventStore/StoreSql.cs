@@ -47,4 +47,11 @@ internal sealed class StoreSql(StoreNames names)
         SELECT coalesce((SELECT max(version) FROM {schema}.events WHERE stream_id = $1),
                         (SELECT version FROM {schema}.archived_streams WHERE stream_id = $1), 0)
         """);
+
+    /// <summary><see cref="StreamVersion"/> for each id of $1, in the order given.</summary>
+    public string StreamVersions { get; } = names.Render("""
+        SELECT coalesce((SELECT max(version) FROM {schema}.events WHERE stream_id = s.id),
+                        (SELECT version FROM {schema}.archived_streams WHERE stream_id = s.id), 0)
+        FROM unnest($1::text[]) WITH ORDINALITY AS s(id, n) ORDER BY s.n
+        """);
 }

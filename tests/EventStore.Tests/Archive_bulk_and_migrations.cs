@@ -36,6 +36,18 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
         feed.Where(e => e.StreamId == stream).Select(e => e.Position).ShouldBe(before.Select(e => e.Position));
     }
 
+    [Fact]
+    public async Task stream_versions_are_read_in_one_call_in_the_order_asked_archived_and_missing_streams_included()
+    {
+        var (two, archived, missing) = (NewStream("two"), NewStream("archived"), NewStream("missing"));
+        await Store.AppendAsync(two, ExpectedVersion.NoStream, Events(2));
+        await Store.AppendAsync(archived, ExpectedVersion.NoStream, Events(3));
+        await Store.ArchiveStreamAsync(archived);
+
+        (await Store.GetStreamVersionsAsync([archived, missing, two, archived])).ShouldBe([3L, 0L, 2L, 3L]);
+        (await Store.GetStreamVersionsAsync([])).ShouldBeEmpty();
+    }
+
     private static string Fingerprint(RecordedEvent e) => $"{e.Position}/{e.Version}/{e.Json}/{Convert.ToHexString(e.Hash)}";
 
     [Fact]
