@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CoManagement.Application;
@@ -7,6 +8,8 @@ using CoManagement.Domain.Organizations;
 using CoManagement.EventStore;
 using CoManagement.Host;
 using CoManagement.Host.Seeding;
+using CoManagement.Projections;
+using CoManagement.Projections.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -36,7 +39,41 @@ public sealed class SeedSchema : IAsyncDisposable
     public EventTypeRegistry Registry => Services.GetRequiredService<EventTypeRegistry>();
 
     public Task<SeedSummary> SeedAsync(string size, SeedPath path = SeedPath.Auto) =>
-        DemoSeeder.SeedAsync(Services, new SeedOptions { Size = size, Anchor = Anchor, Path = path, BatchSize = 40 }, null, TestContext.Current.CancellationToken);
+        DemoSeeder.SeedAsync(Services, new SeedOptions { Size = size, Anchor = Anchor, Path = path, BatchSize = 40, ImportEvents = 300 }, null,
+            TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Each month the coverage projection closed (after catching up): the members it froze as outflowed (N_out summed
+    /// over the tree's roots) and the members whose own events, dated before the month's end, leave an episode open.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Month, long Frozen, long Folded)>> ClosedMonthsAgainstTheEventsAsync(Contents contents)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var catalog = Services.GetRequiredService<ProjectionCatalog>();
+        await catalog.CatchUpAsync(Store, TimeSpan.FromSeconds(30), ct);
+        var query = new CoverageQuery(Services.GetRequiredService<NpgsqlDataSource>(), catalog);
+        var roots = contents.Organisations.Values.Where(o => o.ParentId is null).Select(o => o.OrganizationId).ToList();
+        var months = new List<(string, long, long)>();
+        foreach (var month in await query.ClosedMonthsAsync(ct))
+        {
+            var end = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddMonths(1).AddHours(-8);
+            var frozen = 0L;
+            foreach (var root in roots)
+                frozen += (await query.GetAsync(root, month, ct))!.All.NOut;
+            var folded = contents.Events.Where(e => e.StreamId.StartsWith("member-", StringComparison.Ordinal) && e.BusinessTime < end)
+                .Select(e => (IMemberEvent)Registry.Deserialize(e))
+                .GroupBy(e => e.MemberId)
+                .Count(g => g.Aggregate(Member.Initial, Member.Evolve).OpenEpisode is not null);
+            months.Add((month, frozen, folded));
+        }
+        return months;
+    }
+
+    /// <summary>The member events' months (China time) in feed order.</summary>
+    public static IEnumerable<DateOnly> MemberEventMonths(Contents contents) =>
+        contents.Events.Where(e => e.StreamId.StartsWith("member-", StringComparison.Ordinal))
+            .Select(e => e.BusinessTime.ToOffset(TimeSpan.FromHours(8)))
+            .Select(t => new DateOnly(t.Year, t.Month, 1));
 
     public async Task<IReadOnlyList<RecordedEvent>> AllEventsAsync()
     {
@@ -85,6 +122,12 @@ public sealed class SeedSchema : IAsyncDisposable
             text.Append(e.StreamId).Append('|').Append(e.Version).Append('|').Append(e.Type).Append('|').Append(e.Json).Append('|')
                 .Append(e.MetadataJson).Append('|').Append(e.BusinessTime.UtcTicks).Append('\n');
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>Rows of a projection's table; a projection lives in its own schema <c>{store schema}_{projection}</c>.</summary>

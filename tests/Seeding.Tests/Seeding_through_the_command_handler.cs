@@ -100,6 +100,15 @@ public sealed class Seeding_through_the_command_handler(TinySeed seed) : IClassF
     }
 
     [Fact]
+    public async Task member_events_reach_the_feed_month_by_month_so_each_closed_month_holds_what_happened_by_its_end()
+    {
+        SeedSchema.MemberEventMonths(seed.Contents).ShouldBeInOrder();
+        var months = await seed.Schema.ClosedMonthsAgainstTheEventsAsync(seed.Contents);
+        months.Count.ShouldBeGreaterThan(12);
+        months.ShouldAllBe(m => m.Frozen == m.Folded && m.Frozen > 0);
+    }
+
+    [Fact]
     public async Task seeding_again_writes_nothing_and_rejects_nothing()
     {
         var before = seed.Contents.Events.Count;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Channels;
 using CoManagement.Application;
 using CoManagement.Domain.Agreements;
 using CoManagement.Domain.Common;
@@ -35,8 +34,11 @@ public sealed record SeedOptions
     /// <summary>Defaults to <c>COMANAGEMENT_SEEDS</c> or the repository's <c>seeds/</c> folder.</summary>
     public string? SeedsDirectory { get; init; }
 
-    /// <summary>Members per bulk import transaction.</summary>
+    /// <summary>Members decided together on the bulk path (their stored versions read in one call).</summary>
     public int BatchSize { get; init; } = 1000;
+
+    /// <summary>Events per bulk import call (a transaction each).</summary>
+    public int ImportEvents { get; init; } = 4000;
 }
 
 /// <summary>
@@ -55,12 +57,18 @@ public sealed record SeedSummary(
 /// then members from a seeded generator (the same data for the same size and anchor). Small sizes send every member
 /// command through the handler too; larger ones decide each member's commands in memory with the member decider —
 /// so the events are exactly what the handler would have appended, metadata included — and bulk-import them.
+/// Either way the member events reach the store in business-time order across members, as a live system records them:
+/// the coverage projection closes a month at the first member event dated after it, so a seed written member by member
+/// would close every past month with one member's history in it.
 /// Seeding again skips what is there: reference commands carry name-based ids (the store answers a repeat), and
-/// members whose streams exist are not generated again.
+/// complete members are not written again.
 /// </summary>
 public static class DemoSeeder
 {
     private static readonly TimeSpan ChinaTime = TimeSpan.FromHours(8);
+
+    /// <summary>Bulk import calls running at once, each on its own connection, within one month of events.</summary>
+    private const int ImportConnections = 4;
 
     /// <summary>Departments and committees whose founding date does not matter to the data.</summary>
     private static readonly DateOnly LongStanding = new(2000, 1, 1);
@@ -97,15 +105,14 @@ public static class DemoSeeder
 
         await Timed("reference data", () => ReferenceAsync(handler, data, run, ct)).ConfigureAwait(false);
         var generator = new MemberGenerator(data, anchor);
+        var members = data.Flows.Zip(counts).SelectMany(fc => Enumerable.Range(0, fc.Second).Select(i => (Flow: fc.First, Index: i))).ToList();
+        var deciding = new Deciding(
+            new OrgDirectory(data.Organisations.Select(o => new OrgFacts(o.Id, o.Kind, o.Side, RegionCode.Parse(o.Region), IsOpen: true))),
+            services.GetRequiredService<DomainSettings>(), services.GetRequiredService<EventTypeRegistry>());
         if (path == SeedPath.Commands)
-        {
-            var members = data.Flows.Zip(counts).SelectMany(fc => Enumerable.Range(0, fc.Second).Select(i => (Flow: fc.First, Index: i)));
-            await Timed("members (command handler)", () => ThroughCommandsAsync(store, handler, generator, members, run, ct)).ConfigureAwait(false);
-        }
+            await Timed("members (command handler)", () => ThroughCommandsAsync(store, handler, generator, members, deciding, run, ct)).ConfigureAwait(false);
         else
-        {
-            await Timed("members (bulk import)", () => BulkAsync(services, store, data, generator, counts, options.BatchSize, run, ct)).ConfigureAwait(false);
-        }
+            await Timed("members (bulk import)", () => BulkAsync(store, generator, members, deciding, options, run, ct)).ConfigureAwait(false);
         if (rebuild && run.Members > 0)
             await Timed("inline projections rebuilt", () => RebuildInlineAsync(store, catalog!, run, ct)).ConfigureAwait(false);
 
@@ -221,92 +228,122 @@ public static class DemoSeeder
         }
     }
 
+    /// <summary>
+    /// Every member's commands through the handler, in business-time order across members: day by day (China time) of
+    /// the events the decider gives each command, the members of a day side by side, each member's commands in order.
+    /// A member whose last command the store knows is complete and skipped; a member an interrupted run left half-way
+    /// is sent all its commands again, and the store answers the ones it has already taken.
+    /// </summary>
     private static async Task ThroughCommandsAsync(PostgresEventStore store, CommandHandler handler, MemberGenerator generator,
-        IEnumerable<(FlowSpec Flow, int Index)> members, Run run, CancellationToken ct)
+        IReadOnlyList<(FlowSpec Flow, int Index)> members, Deciding deciding, Run run, CancellationToken ct)
     {
-        await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (m, token) =>
+        var steps = new List<(int Member, long Key, IMemberCommand Command, bool Last)>();
+        for (var m = 0; m < members.Count; m++)
         {
-            var commands = generator.Generate(m.Flow, m.Index);
-            // Commands of one member run in order, so its last one being stored means the member is complete.
-            if (await store.FindCommandAsync(commands[^1].CommandId, token).ConfigureAwait(false) is not null)
+            var commands = generator.Generate(members[m].Flow, members[m].Index);
+            if (await store.FindCommandAsync(commands[^1].CommandId, ct).ConfigureAwait(false) is not null)
             {
                 run.MemberDone(skipped: true);
-                return;
+                continue;
             }
-            foreach (var command in commands)
-                run.Record(await handler.HandleAsync(command, null, token).ConfigureAwait(false), command);
-            run.MemberDone(skipped: false);
-        }).ConfigureAwait(false);
+            var keys = new long[commands.Count];
+            foreach (var (command, e) in deciding.Decide(commands, reject: null))
+                keys[command] = keys[command] == 0 ? e.BusinessTime.UtcTicks : keys[command];
+            for (var c = 0; c < commands.Count; c++)
+            {
+                var key = Math.Max(keys[c], c > 0 ? keys[c - 1] : 0);
+                keys[c] = key;
+                steps.Add((m, key, commands[c], c == commands.Count - 1));
+            }
+        }
+        foreach (var day in steps.GroupBy(s => new DateTimeOffset(s.Key, TimeSpan.Zero).ToOffset(ChinaTime).Date).OrderBy(d => d.Key))
+        {
+            await Parallel.ForEachAsync(day.GroupBy(s => s.Member), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
+            {
+                foreach (var step in member)
+                {
+                    run.Record(await handler.HandleAsync(step.Command, null, token).ConfigureAwait(false), step.Command);
+                    if (step.Last)
+                        run.MemberDone(skipped: false);
+                }
+            }).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// Generation and decision run on every core while one connection imports: batches go through a small bounded
-    /// channel, so memory stays flat at any size. A batch is one transaction, so it is either wholly in the store or not.
+    /// Members are decided in memory on every core, a batch at a time, and their events spilled to disk by month
+    /// (<see cref="MonthSpill"/>); then the months are imported in order, each sorted by business time, in calls of
+    /// <see cref="SeedOptions.ImportEvents"/> events (a transaction each). So the feed carries the member events in the
+    /// order a live system would have recorded them, and the coverage projection, which closes a month at the first
+    /// member event dated after it, closes each month after everything dated in it. A member already in the store is
+    /// skipped; one that an interrupted run left part-written gets the rest of its events, if its last stored event is
+    /// the one this run generates at that version (same size and anchor).
     /// </summary>
-    private static async Task BulkAsync(IServiceProvider services, PostgresEventStore store, SeedData data, MemberGenerator generator,
-        int[] counts, int batchSize, Run run, CancellationToken ct)
+    private static async Task BulkAsync(PostgresEventStore store, MemberGenerator generator, IReadOnlyList<(FlowSpec Flow, int Index)> members,
+        Deciding deciding, SeedOptions options, Run run, CancellationToken ct)
     {
-        var registry = services.GetRequiredService<EventTypeRegistry>();
-        var settings = services.GetRequiredService<DomainSettings>();
-        var directory = new OrgDirectory(data.Organisations.Select(o => new OrgFacts(o.Id, o.Kind, o.Side, RegionCode.Parse(o.Region), IsOpen: true)));
-        var batches = data.Flows.Zip(counts).SelectMany(fc => Enumerable.Range(0, (fc.Second + batchSize - 1) / batchSize)
-            .Select(b => (Flow: fc.First, From: b * batchSize, Count: Math.Min(batchSize, fc.Second - (b * batchSize))))).ToList();
-        var channel = Channel.CreateBounded<(List<StreamWrite> Writes, int Members)>(Math.Max(2, Environment.ProcessorCount));
-        // A failed import must also stop the producers, which may be waiting for room in the channel.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-
-        var produce = Task.Run(async () =>
+        var streams = members.Select(m => Streams.Member(MemberGenerator.MemberId(m.Flow, m.Index))).ToArray();
+        var ends = new long[members.Count];
+        using var spill = new MonthSpill();
+        var batches = Enumerable.Range(0, (members.Count + options.BatchSize - 1) / options.BatchSize);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (b, token) =>
         {
-            try
+            var from = b * options.BatchSize;
+            var stored = await store.GetStreamVersionsAsync(new ArraySegment<string>(streams, from, Math.Min(options.BatchSize, members.Count - from)), token)
+                .ConfigureAwait(false);
+            var spilled = new List<SpilledEvent>();
+            for (var i = 0; i < stored.Length; i++)
             {
-                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stop.Token }, async (b, token) =>
+                var (slot, done) = (from + i, stored[i]);
+                var events = deciding.Decide(generator.Generate(members[slot].Flow, members[slot].Index), run.Reject);
+                if (done >= events.Count || (done > 0 && !await ContinuesAsync(store, streams[slot], done, events[(int)done - 1].Event, token).ConfigureAwait(false)))
                 {
-                    var ids = Enumerable.Range(b.From, b.Count).Select(i => Streams.Member(MemberGenerator.MemberId(b.Flow, i))).ToList();
-                    var first = await store.StreamExistsAsync(ids[0], token).ConfigureAwait(false);
-                    var last = await store.StreamExistsAsync(ids[^1], token).ConfigureAwait(false);
-                    if (first && last)
-                    {
-                        // Earlier runs wrote members in whole batches from index 0 up, so both ends present means all are.
-                        run.MembersSkipped(b.Count);
-                        return;
-                    }
-                    var writes = new List<StreamWrite>(b.Count);
-                    for (var i = 0; i < b.Count; i++)
-                    {
-                        // Only a run of another size can leave part of this range written: check each member then.
-                        if (first != last && await store.StreamExistsAsync(ids[i], token).ConfigureAwait(false))
-                        {
-                            run.MembersSkipped(1);
-                            continue;
-                        }
-                        var events = Decide(generator.Generate(b.Flow, b.From + i), directory, settings, registry, run);
-                        writes.Add(new StreamWrite(ids[i], ExpectedVersion.NoStream, events));
-                    }
-                    await channel.Writer.WriteAsync((writes, writes.Count), token).ConfigureAwait(false);
-                }).ConfigureAwait(false);
-                channel.Writer.Complete();
+                    if (done < events.Count)
+                        run.Reject($"{streams[slot]}: {done} events in the store that this seed did not generate; left as it is");
+                    run.MembersSkipped(1);
+                    continue;
+                }
+                ends[slot] = events.Count;
+                var key = 0L;
+                for (var v = 0; v < events.Count; v++)
+                {
+                    key = Math.Max(key, events[v].Event.BusinessTime.UtcTicks);
+                    if (v >= done)
+                        spilled.Add(new(slot, v + 1, key, events[v].Event));
+                }
             }
-            catch (Exception e)
-            {
-                channel.Writer.Complete(e);
-            }
-        }, ct);
+            spill.Add(spilled);
+        }).ConfigureAwait(false);
 
-        try
+        // Within a month the members are split over ImportConnections connections: each part's calls keep their order,
+        // and no member is in two parts, so no call waits for another's streams. (The seed of 100,000 members on 2 cores:
+        // 59 s with one connection, 37–40 s with two or four; 34 s when it was imported member by member.)
+        foreach (var month in spill.Months())
         {
-            await foreach (var (writes, members) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await Parallel.ForEachAsync(month.GroupBy(e => e.Member % ImportConnections),
+                new ParallelOptions { MaxDegreeOfParallelism = ImportConnections, CancellationToken = ct }, async (part, token) =>
             {
-                if (writes.Count > 0)
-                    run.EventsWritten(await store.BulkImportAsync(writes, ct).ConfigureAwait(false));
-                run.MembersWritten(members);
-            }
+                foreach (var chunk in part.Chunk(options.ImportEvents))
+                {
+                    var writes = new List<StreamWrite>();
+                    var completed = 0;
+                    foreach (var member in chunk.GroupBy(e => e.Member))
+                    {
+                        writes.Add(new StreamWrite(streams[member.Key], ExpectedVersion.Exactly(member.First().Version - 1), [.. member.Select(e => e.Event)]));
+                        completed += member.Last().Version == ends[member.Key] ? 1 : 0;
+                    }
+                    run.EventsWritten(await store.BulkImportAsync(writes, token).ConfigureAwait(false));
+                    run.MembersWritten(completed);
+                }
+            }).ConfigureAwait(false);
         }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        await produce.ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the stream's last event, at <paramref name="version"/>, is <paramref name="expected"/> (its type and business time), so the rest can follow it.</summary>
+    private static async Task<bool> ContinuesAsync(PostgresEventStore store, string stream, long version, EventData expected, CancellationToken ct)
+    {
+        var last = (await store.ReadStreamAsync(stream, afterVersion: version - 1, ct: ct).ConfigureAwait(false))[^1];
+        return last.Type == expected.Type && last.BusinessTime == expected.BusinessTime;
     }
 
     /// <summary>
@@ -332,29 +369,36 @@ public static class DemoSeeder
         public void Report((long Position, long Head) value) => report(value);
     }
 
-    /// <summary>What the command handler would append for these commands on an empty stream, with the same metadata.</summary>
-    private static List<EventData> Decide(IReadOnlyList<IMemberCommand> commands, OrgDirectory directory, DomainSettings settings,
-        EventTypeRegistry registry, Run run)
+    /// <summary>The member decider with what it needs, as the command handler would call it.</summary>
+    private sealed class Deciding(OrgDirectory directory, DomainSettings settings, EventTypeRegistry registry)
     {
-        var state = Member.Initial;
-        var events = new List<EventData>(commands.Count);
-        foreach (var command in commands)
+        /// <summary>
+        /// What the command handler would append for these commands on an empty stream, with the same metadata, each
+        /// event with the index of the command that gave it. <paramref name="reject"/> hears of a command refused.
+        /// </summary>
+        public List<(int Command, EventData Event)> Decide(IReadOnlyList<IMemberCommand> commands, Action<string>? reject)
         {
-            var decision = Member.Decide(command, state, directory, settings);
-            if (decision.Rejection is { } rejection)
+            var state = Member.Initial;
+            var events = new List<(int, EventData)>(commands.Count);
+            for (var c = 0; c < commands.Count; c++)
             {
-                run.Reject($"{Streams.Member(command.MemberId)} {command.GetType().Name}: {rejection.Code} {rejection.Message}");
-                continue;
+                var command = commands[c];
+                var decision = Member.Decide(command, state, directory, settings);
+                if (decision.Rejection is { } rejection)
+                {
+                    reject?.Invoke($"{Streams.Member(command.MemberId)} {command.GetType().Name}: {rejection.Code} {rejection.Message}");
+                    continue;
+                }
+                var metadata = new EventMetadata(command.CommandId, null, command.Actor.UserId, command.Actor.OrganizationId,
+                    command.Actor.Side.ToString(), command.CommandId);
+                foreach (var e in decision.Events)
+                {
+                    state = Member.Evolve(state, (IMemberEvent)e);
+                    events.Add((c, registry.ToEventData(e, e.OccurredAt, metadata)));
+                }
             }
-            var metadata = new EventMetadata(command.CommandId, null, command.Actor.UserId, command.Actor.OrganizationId,
-                command.Actor.Side.ToString(), command.CommandId);
-            foreach (var e in decision.Events)
-            {
-                state = Member.Evolve(state, (IMemberEvent)e);
-                events.Add(registry.ToEventData(e, e.OccurredAt, metadata));
-            }
+            return events;
         }
-        return events;
     }
 
     /// <summary>
