@@ -56,6 +56,20 @@ public sealed class Bad_parameters(EmptyHostFixture host) : IClassFixture<EmptyH
         body.GetProperty("detail").GetString()!.ShouldContain(named);
     }
 
+    [Theory]
+    [InlineData("/api/roster?status=placed", "Outflowed, Reported, Placed")]
+    [InlineData("/api/roster?status=Placed&status=Asleep", "Outflowed, Reported, Placed")]
+    [InlineData("/api/roster?side=Sideways", "Outflow, Inflow")]
+    [InlineData("/api/risks/Sleepy?org=pl-dept", "give one of ReportOverdue, ContactOverdue")]
+    public async Task a_name_an_enumeration_does_not_have_is_answered_with_the_names_it_has(string url, string names)
+    {
+        var (status, body, _) = await host.GetAsync(Analyst, url);
+
+        status.ShouldBe(400, body.ToString());
+        body.GetProperty("detail").GetString()!.ShouldContain(names);
+        body.GetProperty("detail").GetString()!.ShouldNotContain("None");
+    }
+
     [Fact]
     public async Task an_unknown_path_is_a_404_problem()
     {

@@ -1,10 +1,13 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CoManagement.Host.Http;
 
 /// <summary>The API's ProblemDetails answers and parameter checks, so every error has the same shape.</summary>
-public static class Api
+public static partial class Api
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -48,21 +51,44 @@ public static class Api
 
     /// <summary>
     /// Minimal APIs throw <see cref="BadHttpRequestException"/> for a parameter that does not bind (a date that is not a
-    /// date); its message names the parameter and the value, which is the detail a caller needs.
+    /// date); its message names the parameter and the value, which is the detail a caller needs. For an enumeration
+    /// (a status, a side, a risk) the detail also lists the names it takes, which are case-sensitive.
     /// </summary>
-    public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             if (exception is not BadHttpRequestException bad)
                 return false;
             httpContext.Response.StatusCode = bad.StatusCode;
+            var detail = bad.Message;
+            if (EnumNames(httpContext, bad.Message) is { } names)
+                detail = $"{detail.TrimEnd('.')}: give one of {names}";
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+                ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = detail },
             });
         }
+
+        /// <summary>The names of the enumeration the failed parameter binds to (a flags enumeration's zero left out), if it is one.</summary>
+        private static string? EnumNames(HttpContext http, string message)
+        {
+            if (FailedBinding().Match(message) is not { Success: true } match
+                || (http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>() is not { } handler
+                || handler.GetParameters().FirstOrDefault(p => p.Name == match.Groups["name"].Value) is not { } parameter)
+                return null;
+            var type = parameter.ParameterType.IsArray ? parameter.ParameterType.GetElementType()! : parameter.ParameterType;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (!type.IsEnum)
+                return null;
+            var flags = type.IsDefined(typeof(FlagsAttribute), inherit: false);
+            return string.Join(", ", Enum.GetValues(type).Cast<Enum>().Where(v => !flags || Convert.ToInt64(v, CultureInfo.InvariantCulture) != 0)
+                .Select(v => v.ToString()));
+        }
+
+        [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>\w+)" from""")]
+        private static partial Regex FailedBinding();
     }
 }
