@@ -8,7 +8,8 @@ internal readonly record struct SpilledEvent(int Member, long Version, long KeyT
 /// <summary>
 /// Member events written to one temporary file per month (China time) of their key as they are generated, so a seed of
 /// any size can be imported month by month in business-time order with one month in memory at a time. Writers may
-/// call <see cref="Add"/> from several threads; the folder is deleted on dispose.
+/// call <see cref="Add"/> from several threads; the folder is deleted on dispose. About 260 bytes an event on disk:
+/// 480 MB for 100,000 members, some 5 GB for a million.
 /// </summary>
 internal sealed class MonthSpill : IDisposable
 {
