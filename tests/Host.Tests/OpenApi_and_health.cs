@@ -29,6 +29,26 @@ public sealed class OpenApi_and_health(EmptyHostFixture host) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task every_parameter_of_the_api_is_described_and_the_risk_flags_are_named()
+    {
+        var (_, doc, _) = await host.GetAsync(null, "/openapi/v1.json");
+
+        var parameters = doc.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().SelectMany(op => op.Value.TryGetProperty("parameters", out var ps)
+                ? ps.EnumerateArray().Select(x => (Where: $"{op.Name.ToUpperInvariant()} {p.Name} {x.GetProperty("name").GetString()}", Parameter: x))
+                : []))
+            .ToList();
+        parameters.Count.ShouldBeGreaterThan(40);
+        parameters.Where(p => !p.Parameter.TryGetProperty("description", out var d) || d.GetString()!.Length < 10).Select(p => p.Where).ShouldBeEmpty();
+
+        var flags = Enum.GetNames<CoManagement.Domain.Members.MemberRisks>().Where(n => n != "None").ToList();
+        var riskPath = parameters.Single(p => p.Where == "GET /api/risks/{risk} risk").Parameter.GetProperty("description").GetString()!;
+        flags.ShouldAllBe(f => riskPath.Contains(f));
+        var risksSchema = doc.GetProperty("components").GetProperty("schemas").GetProperty("MemberRisks").GetProperty("description").GetString()!;
+        flags.ShouldAllBe(f => risksSchema.Contains(f));
+    }
+
+    [Fact]
     public async Task liveness_answers_without_touching_anything()
     {
         var (status, body, _) = await host.GetAsync(null, "/health/live");

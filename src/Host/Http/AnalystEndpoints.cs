@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CoManagement.Domain.Common;
@@ -46,8 +47,13 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<Page<RosterEntry>>, ProblemHttpResult>> GetRoster(
-        string? org, Side? side, MemberStatus[]? status, string? region, MemberRisks? risk, bool? inProvince,
-        RosterSort? sort, bool? desc, int? page, int? pageSize, DateTimeOffset? at,
+        [Description(Doc.ListOrg)] string? org, [Description(Doc.Side)] Side? side,
+        [Description("Only members in these statuses; repeat the parameter for several.")] MemberStatus[]? status,
+        [Description("Only members whose destination region code starts with this prefix of 2, 4 or 6 digits (\"62\", \"6208\", \"620802\").")] string? region,
+        [Description("Only members showing this risk flag at `at`: one of " + Doc.RiskNames + ".")] MemberRisks? risk,
+        [Description("Only members whose destination lies (true) or does not lie (false) in their outflow organisation's province.")] bool? inProvince,
+        [Description("Sort key (default Name).")] RosterSort? sort, [Description("Sort descending.")] bool? desc,
+        [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
         ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
     {
         var caller = Caller.From(user);
@@ -68,7 +74,7 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<RosterEntry>, ProblemHttpResult>> GetRosterEntry(
-        string memberId, ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
+        [Description(Doc.MemberId)] string memberId, ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
     {
         if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
             return bad;
@@ -81,7 +87,7 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<CoverageFigures>, ProblemHttpResult>> GetCoverage(
-        string? org, string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
     {
         if (Month(month) is { } bad)
             return bad;
@@ -94,7 +100,7 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CoverageFigures>>, ProblemHttpResult>> GetCoverageChildren(
-        string? org, string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description("The organisation whose direct children are given; " + Doc.FiguresOrgRule)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
     {
         if (Month(month) is { } bad)
             return bad;
@@ -108,7 +114,8 @@ public static partial class AnalystEndpoints
         TypedResults.Ok(await coverage.ClosedMonthsAsync(ct));
 
     private static async Task<Results<Ok<RiskCounts>, ProblemHttpResult>> GetRiskCounts(
-        string? org, Side? side, DateTimeOffset? at, ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side, [Description(Doc.At)] DateTimeOffset? at,
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
     {
         if (Defined(side, nameof(side)) is { } bad)
             return bad;
@@ -119,7 +126,9 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<Page<RosterEntry>>, ProblemHttpResult>> GetRiskList(
-        MemberRisks risk, string? org, Side? side, int? page, int? pageSize, DateTimeOffset? at,
+        [Description("The risk flag listed: one of " + Doc.RiskNames + ".")] MemberRisks risk,
+        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side,
+        [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
         ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
     {
         var caller = Caller.From(user);
@@ -133,7 +142,11 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<FlowMatrix>, ProblemHttpResult>> GetFlows(
-        string? month, RegionLevel? level, string? from, string? to, FlowMatrixQuery flows, CancellationToken ct)
+        [Description(Doc.Month)] string? month,
+        [Description("The region level cells are counted at: Province, City (default) or County.")] RegionLevel? level,
+        [Description("Only outflow regions whose code starts with this prefix of 2, 4 or 6 digits (\"4414\": Meizhou).")] string? from,
+        [Description("Only inflow regions whose code starts with this prefix of 2, 4 or 6 digits.")] string? to,
+        FlowMatrixQuery flows, CancellationToken ct)
     {
         if ((Month(month) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
             return bad;
@@ -141,7 +154,8 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AgreementSummary>>, ProblemHttpResult>> ListAgreements(
-        string? org, ClaimsPrincipal user, OrgScope scope, AgreementQuery agreements, CancellationToken ct)
+        [Description("Only agreements this organisation is party to or under (staff: always their own organisation).")] string? org,
+        ClaimsPrincipal user, OrgScope scope, AgreementQuery agreements, CancellationToken ct)
     {
         var caller = Caller.From(user);
         if (org is not null && Api.InvalidId(org, nameof(org)) is { } bad)
@@ -152,7 +166,11 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAgreement(
-        string agreementId, AgreementMemberSet? set, int? page, int? pageSize,
+        [Description("The agreement's id.")] string agreementId,
+        [Description("The covered members listed: All (default); NotReportedPastDuty, registered toward the inflow side and not reported "
+            + "within the agreement's information-sharing days; FoundByInflow, reported at the inflow side with no outflow registration; "
+            + "Reported; NotReported.")] AgreementMemberSet? set,
+        [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize,
         ClaimsPrincipal user, HttpContext http, OrgScope scope, AgreementQuery agreements, AuditLog log, CancellationToken ct)
     {
         if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? Api.InvalidId(agreementId, nameof(agreementId)) ?? Defined(set, nameof(set))) is { } bad)

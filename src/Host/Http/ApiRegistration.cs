@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CoManagement.Domain.Members;
 using Microsoft.OpenApi;
 using Npgsql;
 
@@ -55,6 +56,13 @@ public static class ApiRegistration
                 if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any())
                     return Task.CompletedTask;
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerAuthenticationHandler.SchemeName, context.Document)] = [] }];
+                return Task.CompletedTask;
+            })
+            // A flags enumeration is written as a comma-separated string, which the generated schema cannot tell.
+            .AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(MemberRisks))
+                    schema.Description = Doc.Risks;
                 return Task.CompletedTask;
             }));
 

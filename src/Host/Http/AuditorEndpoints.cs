@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using CoManagement.Application;
@@ -34,7 +35,7 @@ public static class AuditorEndpoints
     }
 
     private static async Task<Results<Ok<MemberHistory>, ProblemHttpResult>> GetHistory(
-        string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry,
+        [Description(Doc.MemberId)] string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry,
         OrgScope scope, AuditLog log, CancellationToken ct)
     {
         if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
@@ -51,7 +52,11 @@ public static class AuditorEndpoints
     }
 
     private static async Task<Results<Ok<MemberStateView>, ProblemHttpResult>> GetState(
-        string memberId, long? version, long? position, DateTimeOffset? businessTime, DateTimeOffset? recordedTime,
+        [Description(Doc.MemberId)] string memberId,
+        [Description("The state after the member's first n events.")] long? version,
+        [Description("The state a reader of the global feed saw at this position: the member's events at or before it.")] long? position,
+        [Description("What had happened by this instant (ISO 8601), by the events' business times, including events recorded later.")] DateTimeOffset? businessTime,
+        [Description("What the store held at this instant (ISO 8601): the events recorded at or before it.")] DateTimeOffset? recordedTime,
         ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry, OrgScope scope,
         AuditLog log, CancellationToken ct)
     {
@@ -86,7 +91,7 @@ public static class AuditorEndpoints
     }
 
     private static async Task<Results<Ok<VerificationReport>, ProblemHttpResult>> VerifyMember(
-        string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
+        [Description(Doc.MemberId)] string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
     {
         if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
             return bad;
@@ -111,7 +116,9 @@ public static class AuditorEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditRead>>, ProblemHttpResult>> ListReads(
-        string? memberId, string? userId, long? before, int? limit, AuditLog log, CancellationToken ct)
+        [Description("Only reads of this member.")] string? memberId, [Description("Only reads by this user.")] string? userId,
+        [Description("Only entries with an id below this one: pass the last id of a page to get the next (keyset paging).")] long? before,
+        [Description("Entries to return, 1–500 (default 50).")] int? limit, AuditLog log, CancellationToken ct)
     {
         if (Api.Limit(limit, out var take) is { } bad)
             return bad;
