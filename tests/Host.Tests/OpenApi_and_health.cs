@@ -46,6 +46,9 @@ public sealed class OpenApi_and_health(EmptyHostFixture host) : IClassFixture<Em
         flags.ShouldAllBe(f => riskPath.Contains(f));
         var risksSchema = doc.GetProperty("components").GetProperty("schemas").GetProperty("MemberRisks").GetProperty("description").GetString()!;
         flags.ShouldAllBe(f => risksSchema.Contains(f));
+        var figures = doc.GetProperty("components").GetProperty("schemas").GetProperty("CoverageCounts").GetProperty("properties").EnumerateObject().ToList();
+        figures.Count.ShouldBe(15);
+        figures.Where(p => !p.Value.TryGetProperty("description", out _)).Select(p => p.Name).ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CoManagement.Domain.Organizations;
 using CoManagement.Projections.Common;
 using CoManagement.Projections.Coverage;
@@ -10,21 +11,21 @@ namespace CoManagement.Projections.Queries;
 /// Rates are fractions (0–1), null when there is nothing to divide by.
 /// </summary>
 public sealed record CoverageCounts(
-    long NOut,
-    long Reported,
-    long Placed,
-    long EffectivelyCovered,
-    long Contacted,
-    long Participating,
-    long Transferring,
-    long TransferredYearToDate,
-    long LostContact,
-    double? ReportRate,
-    double? CoverageRate,
-    double? EffectiveCoverageRate,
-    double? TransferRate,
-    double? ContactRate,
-    double? ParticipationRate);
+    [property: Description("N_out: open episodes whose formal (outflow) organisation is in the subtree.")] long NOut,
+    [property: Description("Of N_out, the episodes reported at the inflow side (报到).")] long Reported,
+    [property: Description("Of N_out, the episodes reported and placed in a branch (纳管).")] long Placed,
+    [property: Description("Of the placed, those with organisational life in the last 90 days (有效纳管).")] long EffectivelyCovered,
+    [property: Description("Of N_out, the episodes with a contact in the last 30 days.")] long Contacted,
+    [property: Description("Of N_out, the episodes with organisational life in the last 90 days.")] long Participating,
+    [property: Description("Of N_out, the episodes whose relationship transfer is requested and not yet answered.")] long Transferring,
+    [property: Description("Episodes of the subtree closed by a relationship transfer since 1 January.")] long TransferredYearToDate,
+    [property: Description("Of N_out, the members marked lost contact (失联).")] long LostContact,
+    [property: Description("报到率: Reported ÷ N_out.")] double? ReportRate,
+    [property: Description("纳管率: Placed ÷ N_out.")] double? CoverageRate,
+    [property: Description("有效纳管率: EffectivelyCovered ÷ N_out.")] double? EffectiveCoverageRate,
+    [property: Description("转接率: (Transferring + TransferredYearToDate) ÷ (N_out + TransferredYearToDate).")] double? TransferRate,
+    [property: Description("联系达标率: Contacted ÷ N_out.")] double? ContactRate,
+    [property: Description("Participation rate: Participating ÷ N_out.")] double? ParticipationRate);
 
 /// <summary>A rate against the organisation's target for the year (targets are fractions too).</summary>
 public sealed record TargetComparison(TargetMetric Metric, int Year, decimal Target, double? Value, bool Met);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Projections.Common;
@@ -100,7 +101,12 @@ public sealed record RosterEntry(
 /// One page and the number of matching rows. A very large match (a whole province) is counted only up to a cap:
 /// then <see cref="Total"/> is that cap and <see cref="TotalIsExact"/> is false ("50,000+").
 /// </summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int PageNumber, int PageSize, bool TotalIsExact = true);
+public sealed record Page<T>(
+    IReadOnlyList<T> Items,
+    [property: Description("Rows matching the filters; when TotalIsExact is false, the count stopped at this cap.")] long Total,
+    int PageNumber,
+    int PageSize,
+    [property: Description("False when Total is a cap (50,000 rows by default), not the full count.")] bool TotalIsExact = true);
 
 /// <summary>The roster (inline read model) with filters, sorting and paging; one round trip per page.</summary>
 public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog catalog, TimeProvider? time = null)
