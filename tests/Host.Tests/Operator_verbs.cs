@@ -127,6 +127,61 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
     }
 
     [Fact]
+    public async Task an_exported_copy_of_the_events_is_verified_against_the_exported_seals_without_a_database()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var schema = HostFixture.NewSchema();
+        var (events, seals) = (Path.GetTempFileName(), Path.GetTempFileName());
+        try
+        {
+            (await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
+            for (var i = 0; i < 4; i++)
+            {
+                await store.AppendAsync($"member-c{i % 2}", ExpectedVersion.Any,
+                    [new EventData("test.happened", 1, $$"""{"n": {{i}}, "name": "张三"}""", On(3, 1), EventMetadata.Empty)], ct: ct);
+            }
+            await store.WriteSealAsync(ct);
+
+            var (code, output) = await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("4 events");
+            (await HostFixture.RunVerbAsync(["export-seals", seals, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+
+            // No connection string: the copy is checked on its own.
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("intact");
+            output.ShouldContain("2 streams, 4 events, 1 seals checked");
+
+            var lines = await File.ReadAllLinesAsync(events, ct);
+            var altered = System.Text.Json.Nodes.JsonNode.Parse(lines[2])!;
+            altered["data"] = altered["data"]!.GetValue<string>().Replace("2", "7", StringComparison.Ordinal);
+            await File.WriteAllLinesAsync(events, [.. lines[..2], altered.ToJsonString(), .. lines[3..]], ct);
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(1, output);
+            output.ShouldContain("BROKEN");
+
+            await File.WriteAllLinesAsync(events, lines[..^1], ct);
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(1, output);
+            output.ShouldContain("seal 1");
+
+            await File.WriteAllTextAsync(events, "not json", ct);
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(3, output);
+            output.ShouldContain("verify-copy failed");
+        }
+        finally
+        {
+            File.Delete(events);
+            File.Delete(seals);
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
     public async Task rebuild_replays_projections_together_and_swaps_each_in()
     {
         var catalog = host.Services.GetService<Projections.ProjectionCatalog>();

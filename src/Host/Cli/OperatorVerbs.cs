@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace CoManagement.Host.Cli;
 
 /// <summary>
-/// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, export-seals, token. Verbs read
+/// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, export-seals, export-events, verify-copy, token. Verbs read
 /// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
 /// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure.
 /// </summary>
@@ -52,10 +52,13 @@ public static class OperatorVerbs
                 "rebuild" when parsed.Positional.Count >= 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional, console, cts.Token)),
                 "verify" => await WithServicesAsync(parsed, sp => VerifyAsync(sp, console, cts.Token)),
                 "export-seals" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportSealsAsync(sp, parsed.Positional[0], console, cts.Token)),
+                "export-events" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportEventsAsync(sp, parsed.Positional[0], console, cts.Token)),
+                "verify-copy" when parsed.Positional.Count == 2 => await VerifyCopyAsync(parsed.Positional[0], parsed.Positional[1], console, cts.Token),
                 "token" => Token(parsed, console, output),
                 "help" => Help(console, Ok),
                 "rebuild" => Help(console, Usage, "rebuild takes one or more projections, or all"),
-                "export-seals" => Help(console, Usage, $"{verb} takes one argument"),
+                "export-seals" or "export-events" => Help(console, Usage, $"{verb} takes one argument"),
+                "verify-copy" => Help(console, Usage, "verify-copy takes an events file and a seals file"),
                 _ => Help(console, Usage, $"unknown verb '{verb}'"),
             };
         }
@@ -68,7 +71,8 @@ public static class OperatorVerbs
             console.MarkupLine("[yellow]cancelled[/]");
             return Failed;
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or EventStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or EventStoreException or IOException or UnauthorizedAccessException
+            or System.Text.Json.JsonException)
         {
             console.MarkupLineInterpolated($"[red]{verb} failed:[/] {e.Message}");
             return Failed;
@@ -149,6 +153,28 @@ public static class OperatorVerbs
             report = await store.VerifyStoreAsync(new Reporter<long>(n => Update(task, n, head)), ct);
             task.Value = task.MaxValue;
         });
+        return Verdict(report, console);
+    }
+
+    /// <summary>
+    /// Offline, with no database: an exported copy of the events (<c>export-events</c>) against exported seals
+    /// (<c>export-seals</c>), both taken at any time and kept apart: every hash chain is recomputed from the events' own
+    /// bytes and every seal from the chain's hashes in its range, so an event altered, removed or added in the copy, or a
+    /// seal that does not follow its predecessor, is reported.
+    /// </summary>
+    private static async Task<int> VerifyCopyAsync(string eventsPath, string sealsPath, IAnsiConsole console, CancellationToken ct)
+    {
+        List<ExportedEvent> events;
+        List<Seal> seals;
+        await using (var file = File.OpenRead(eventsPath))
+            events = await PostgresEventStore.ReadEventExportAsync(file, ct);
+        await using (var file = File.OpenRead(sealsPath))
+            seals = await PostgresEventStore.ReadSealExportAsync(file, ct);
+        return Verdict(ChainVerifier.VerifyExport(events, seals), console);
+    }
+
+    private static int Verdict(VerificationReport report, IAnsiConsole console)
+    {
         var summary = $"{report.StreamsChecked} streams, {report.EventsChecked} events, {report.SealsChecked} seals checked";
         if (report.FirstBroken is { } broken)
         {
@@ -167,6 +193,15 @@ public static class OperatorVerbs
         await using (var file = File.Create(path))
             await store.ExportSealsAsync(file, ct);
         console.MarkupLineInterpolated($"[green]{seals.Count} seals[/] written to {Path.GetFullPath(path)}");
+        return Ok;
+    }
+
+    private static async Task<int> ExportEventsAsync(IServiceProvider sp, string path, IAnsiConsole console, CancellationToken ct)
+    {
+        long count;
+        await using (var file = File.Create(path))
+            count = await sp.GetRequiredService<PostgresEventStore>().ExportEventsAsync(file, ct);
+        console.MarkupLineInterpolated($"[green]{count} events[/] written to {Path.GetFullPath(path)} (JSON lines, in position order, exactly as hashed)");
         return Ok;
     }
 
@@ -201,6 +236,9 @@ public static class OperatorVerbs
                                           once for all of them, and swap each in
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
               export-seals <file>         write the seals as JSON for offline verification
+              export-events <file>        write every event (archived ones too) as JSON lines, exactly as hashed
+              verify-copy <events> <seals>  check an exported copy of the events against exported seals, with no
+                                          database; exit code 1 on a broken link
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
 
             """));
