@@ -26,7 +26,9 @@ internal sealed class StoreInitializer(PostgresEventStore store, ProjectionCatal
 
 /// <summary>
 /// Runs every async projection (each under its own lease, so with several Hosts each projection runs in exactly one),
-/// writes a seal over the newly final part of the feed now and then, and publishes projection lag as metrics.
+/// writes a seal over the newly final part of the feed now and then, and publishes projection lag and the progress of
+/// rebuilds as metrics. Both are read from the projections table every 5 s, so a rebuild run elsewhere (the
+/// <c>rebuild</c> verb, another Host) shows too.
 /// </summary>
 internal sealed class ProjectionDaemon(PostgresEventStore store, ProjectionCatalog catalog, HostSettings settings, ILogger<ProjectionDaemon> log) : BackgroundService
 {
@@ -35,18 +37,31 @@ internal sealed class ProjectionDaemon(PostgresEventStore store, ProjectionCatal
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // ConcurrentDictionary.Values is a copy: taken at each measurement.
+        IEnumerable<ProjectionStatus> Live() => _status.Values.Where(s => !catalog.IsInline(s.Name));
         Meter.CreateObservableGauge("projection.lag.positions",
-            () => _status.Values.Select(s => new Measurement<long>(s.LagPositions, new KeyValuePair<string, object?>("projection", s.Name))),
+            () => Live().Select(s => new Measurement<long>(s.LagPositions, Tag(s))),
             "{position}", "Feed positions an async projection is behind.");
         Meter.CreateObservableGauge("projection.lag.seconds",
-            () => _status.Values.Select(s => new Measurement<double>(s.LagSeconds, new KeyValuePair<string, object?>("projection", s.Name))),
+            () => Live().Select(s => new Measurement<double>(s.LagSeconds, Tag(s))),
             "s", "Age of the oldest event an async projection has not applied.");
+        Meter.CreateObservableGauge("projection.rebuild.progress", () => RebuildProgress(_status.Values),
+            "1", "How far a running rebuild of a projection has read the feed (0 to 1); no measurement when none runs.");
 
         var runners = catalog.Async.Select(p => new ProjectionRunner(store, p)).ToList();
         var work = runners.Select(r => RunGuardedAsync(r.Name, r.RunAsync, stoppingToken)).ToList();
-        work.Add(RunGuardedAsync("status", ct => WatchAsync(runners, ct), stoppingToken));
+        // Every projection's row is watched: an inline one has no lag, but it can be rebuilt.
+        var watched = catalog.All.Select(p => runners.FirstOrDefault(r => r.Name == p.Name) ?? new ProjectionRunner(store, p)).ToList();
+        work.Add(RunGuardedAsync("status", ct => WatchAsync(watched, ct), stoppingToken));
         await Task.WhenAll(work);
     }
+
+    /// <summary>The rebuild position of each projection being rebuilt, as a fraction of the feed's head.</summary>
+    internal static IEnumerable<Measurement<double>> RebuildProgress(IEnumerable<ProjectionStatus> statuses) =>
+        statuses.Where(s => s.RebuildPosition is not null)
+            .Select(s => new Measurement<double>(s.Head == 0 ? 1 : Math.Min(1, (double)s.RebuildPosition!.Value / s.Head), Tag(s)));
+
+    private static KeyValuePair<string, object?> Tag(ProjectionStatus s) => new("projection", s.Name);
 
     private async Task WatchAsync(IReadOnlyList<ProjectionRunner> runners, CancellationToken ct)
     {
