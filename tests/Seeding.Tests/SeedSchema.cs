@@ -38,8 +38,8 @@ public sealed class SeedSchema : IAsyncDisposable
 
     public EventTypeRegistry Registry => Services.GetRequiredService<EventTypeRegistry>();
 
-    public Task<SeedSummary> SeedAsync(string size, SeedPath path = SeedPath.Auto) =>
-        DemoSeeder.SeedAsync(Services, new SeedOptions { Size = size, Anchor = Anchor, Path = path, BatchSize = 40, ImportEvents = 300 }, null,
+    public Task<SeedSummary> SeedAsync(string size, SeedPath path = SeedPath.Auto, IProgress<(long Done, long Total)>? progress = null) =>
+        DemoSeeder.SeedAsync(Services, new SeedOptions { Size = size, Anchor = Anchor, Path = path, BatchSize = 40, ImportEvents = 300 }, progress,
             TestContext.Current.CancellationToken);
 
     /// <summary>

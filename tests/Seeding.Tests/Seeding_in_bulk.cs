@@ -91,6 +91,35 @@ public sealed class Seeding_in_bulk
     }
 
     [Fact]
+    public async Task progress_rises_through_deciding_importing_and_rebuilding_and_ends_at_its_total()
+    {
+        await using var schema = new SeedSchema();
+        var reports = new List<(long Done, long Total)>();
+
+        await schema.SeedAsync("bulk-tiny", progress: new Recorder(reports));
+
+        reports.Select(r => r.Total).Distinct().ShouldHaveSingleItem();
+        var total = reports[0].Total;
+        reports.Select(r => r.Done).ShouldBeInOrder();
+        reports[^1].Done.ShouldBe(total);
+        // Units: a reference command each, then a member each for deciding, for importing and for the roster's rebuild.
+        var members = DemoSeeder.CountMembers("bulk-tiny");
+        var (decided, imported) = (total - (2 * members), total - members);
+        reports.ShouldContain(r => r.Done == decided);
+        reports.ShouldContain(r => r.Done == imported);
+        reports.Count(r => r.Done > decided && r.Done < imported).ShouldBeGreaterThan(3, "the import reports as it goes");
+    }
+
+    private sealed class Recorder(List<(long Done, long Total)> reports) : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value)
+        {
+            lock (reports)
+                reports.Add(value);
+        }
+    }
+
+    [Fact]
     public void the_sizes_have_the_articles_scale()
     {
         DemoSeeder.CountMembers("demo").ShouldBe(8204);

@@ -94,7 +94,8 @@ public static class DemoSeeder
         if (catalog is not null)
             await catalog.EnsureCreatedAsync(store, ct).ConfigureAwait(false);
         var rebuild = path == SeedPath.Bulk && catalog is not null;
-        var run = new Run(progress, ReferenceCommands(data, anchor).ToList(), counts.Sum(), rebuild ? counts.Sum() : 0);
+        var run = new Run(progress, ReferenceCommands(data, anchor).ToList(), counts.Sum(), importUnits: path == SeedPath.Bulk ? counts.Sum() : 0,
+            rebuildUnits: rebuild ? counts.Sum() : 0);
         var stages = new List<(string, TimeSpan)>();
         async Task Timed(string stage, Func<Task> work)
         {
@@ -246,13 +247,13 @@ public static class DemoSeeder
                 run.MemberDone(skipped: true);
                 continue;
             }
-            var keys = new long[commands.Count];
+            var firstEventAt = new long[commands.Count];
             foreach (var (command, e) in deciding.Decide(commands, reject: null))
-                keys[command] = keys[command] == 0 ? e.BusinessTime.UtcTicks : keys[command];
+                firstEventAt[command] = firstEventAt[command] == 0 ? e.BusinessTime.UtcTicks : firstEventAt[command];
+            var key = 0L;
             for (var c = 0; c < commands.Count; c++)
             {
-                var key = Math.Max(keys[c], c > 0 ? keys[c - 1] : 0);
-                keys[c] = key;
+                key = Math.Max(key, firstEventAt[c]); // a command the decider refuses keeps the time of the one before
                 steps.Add((m, key, commands[c], c == commands.Count - 1));
             }
         }
@@ -300,9 +301,10 @@ public static class DemoSeeder
                 {
                     if (done < events.Count)
                         run.Reject($"{streams[slot]}: {done} events in the store that this seed did not generate; left as it is");
-                    run.MembersSkipped(1);
+                    run.MemberDecided(skipped: true);
                     continue;
                 }
+                run.MemberDecided(skipped: false);
                 ends[slot] = events.Count;
                 var key = 0L;
                 for (var v = 0; v < events.Count; v++)
@@ -332,8 +334,7 @@ public static class DemoSeeder
                         writes.Add(new StreamWrite(streams[member.Key], ExpectedVersion.Exactly(member.First().Version - 1), [.. member.Select(e => e.Event)]));
                         completed += member.Last().Version == ends[member.Key] ? 1 : 0;
                     }
-                    run.EventsWritten(await store.BulkImportAsync(writes, token).ConfigureAwait(false));
-                    run.MembersWritten(completed);
+                    run.Imported(await store.BulkImportAsync(writes, token).ConfigureAwait(false), completed, spill.Count);
                 }
             }).ConfigureAwait(false);
         }
@@ -402,18 +403,20 @@ public static class DemoSeeder
     }
 
     /// <summary>
-    /// Counters shared by the workers, and the progress they report: a unit per reference command, per member, and
-    /// after a bulk import <paramref name="rebuildUnits"/> more for the inline projections' rebuild.
+    /// Counters shared by the workers, and the progress they report: a unit per reference command and per member (written
+    /// through the handler, or decided for a bulk import), then <paramref name="importUnits"/> shared out over the events a
+    /// bulk import writes, and <paramref name="rebuildUnits"/> for the inline projections' rebuild after it.
     /// </summary>
-    private sealed class Run(IProgress<(long Done, long Total)>? progress, List<ICommand> reference, int members, int rebuildUnits)
+    private sealed class Run(IProgress<(long Done, long Total)>? progress, List<ICommand> reference, int members, int importUnits, int rebuildUnits)
     {
         private readonly ConcurrentQueue<string> _rejections = new();
-        private long _done, _events;
+        private readonly Lock _progress = new();
+        private long _done, _events, _imported;
         private int _members, _skipped;
 
         public List<ICommand> Reference => reference;
 
-        public long Total => reference.Count + members + rebuildUnits;
+        public long Total => reference.Count + members + importUnits + rebuildUnits;
 
         public int Members => _members;
 
@@ -435,8 +438,6 @@ public static class DemoSeeder
 
         public void Reject(string what) => _rejections.Enqueue(what);
 
-        public void EventsWritten(long count) => Interlocked.Add(ref _events, count);
-
         public void MemberDone(bool skipped)
         {
             if (skipped)
@@ -446,25 +447,49 @@ public static class DemoSeeder
             Advance(1);
         }
 
-        public void MembersWritten(int count)
+        /// <summary>A member decided for the bulk import, or skipped as already in the store.</summary>
+        public void MemberDecided(bool skipped)
         {
-            Interlocked.Add(ref _members, count);
-            Advance(count);
+            if (skipped)
+                Interlocked.Increment(ref _skipped);
+            Advance(1);
         }
 
-        public void MembersSkipped(int count)
+        /// <summary>An import call wrote <paramref name="events"/> of the <paramref name="spilled"/>, completing <paramref name="completedMembers"/>.</summary>
+        public void Imported(long events, int completedMembers, long spilled)
         {
-            Interlocked.Add(ref _skipped, count);
-            Advance(count);
+            Interlocked.Add(ref _members, completedMembers);
+            Interlocked.Add(ref _events, events);
+            var imported = Interlocked.Add(ref _imported, events);
+            ReportAtLeast(reference.Count + members + (long)((double)importUnits * imported / Math.Max(1, spilled)));
         }
 
         /// <summary>Projection <paramref name="index"/> of <paramref name="count"/> is at <paramref name="position"/> of <paramref name="head"/>.</summary>
         public void Rebuilt(int index, int count, long position, long head)
         {
             var fraction = (index + (head == 0 ? 1.0 : Math.Min(1.0, (double)position / head))) / count;
-            progress?.Report((reference.Count + members + (long)(fraction * rebuildUnits), Total));
+            ReportAtLeast(reference.Count + members + importUnits + (long)(fraction * rebuildUnits));
         }
 
-        private void Advance(long count) => progress?.Report((Interlocked.Add(ref _done, count), Total));
+        private void Advance(long count)
+        {
+            lock (_progress)
+            {
+                _done += count;
+                progress?.Report((_done, Total));
+            }
+        }
+
+        /// <summary>Under the same lock as <see cref="Advance"/>, so parallel workers' reports reach the listener in increasing order.</summary>
+        private void ReportAtLeast(long done)
+        {
+            lock (_progress)
+            {
+                if (done <= _done)
+                    return;
+                _done = done;
+                progress?.Report((done, Total));
+            }
+        }
     }
 }

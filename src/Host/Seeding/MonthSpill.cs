@@ -9,7 +9,7 @@ internal readonly record struct SpilledEvent(int Member, long Version, long KeyT
 /// Member events written to one temporary file per month (China time) of their key as they are generated, so a seed of
 /// any size can be imported month by month in business-time order with one month in memory at a time. Writers may
 /// call <see cref="Add"/> from several threads; the folder is deleted on dispose. About 260 bytes an event on disk:
-/// 480 MB for 100,000 members, some 5 GB for a million.
+/// 480 MB for 100,000 members, 4.8 GB for a million (18.1 M events; that seed took 8.8 min here, peak working set 3.9 GB).
 /// </summary>
 internal sealed class MonthSpill : IDisposable
 {
