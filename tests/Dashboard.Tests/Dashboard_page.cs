@@ -115,6 +115,21 @@ public sealed class Dashboard_page(DashboardHost host) : IClassFixture<Dashboard
         (await page.GetByTestId("timeline-message").InnerTextAsync()).ShouldContain("审计");
         (await page.GetByTestId("roster-entry").CountAsync()).ShouldBe(1);
 
+        // A closed month: the figures frozen at its end, as the endpoint answers them.
+        var months = await host.GetJsonAsync(token, "/api/coverage/months");
+        months.GetArrayLength().ShouldBeGreaterThan(0, "the seed closes the months it spans");
+        var month = months[0].GetString()!;
+        var frozen = await host.GetJsonAsync(token, $"/api/coverage?org={Pingliang}&month={month}");
+        frozen.GetProperty("frozen").GetBoolean().ShouldBeTrue();
+        frozen.GetProperty("all").GetProperty("nOut").GetInt64().ShouldBeGreaterThan(0, "a closed month holds the members outflowed by its end");
+        await page.SelectOptionAsync("#scope-month", month);
+        await page.WaitForFunctionAsync(
+            "m => document.querySelector('[data-testid=coverage-section]').dataset.state === 'ready' && document.getElementById('coverage-asof').textContent.includes(m)",
+            month);
+        await CountShownAsync(page, "coverage-nout", frozen.GetProperty("all").GetProperty("nOut").GetInt64());
+        await CountShownAsync(page, "coverage-placed", frozen.GetProperty("all").GetProperty("placed").GetInt64());
+        await RateShownAsync(page, "rate-CoverageRate", frozen.GetProperty("all").GetProperty("coverageRate"));
+
         await DashboardHost.ScreenshotAsync(page, "dashboard-org-staff", "coverage", "risks", "roster", "flows", "timeline");
         errors.ShouldBeEmpty();
         await page.Context.CloseAsync();
