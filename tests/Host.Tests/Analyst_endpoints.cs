@@ -149,7 +149,9 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
     {
         var (status, list, _) = await host.GetAsync(Analyst, "/api/agreements");
         status.ShouldBe(200, list.ToString());
-        list.EnumerateArray().Select(a => a.GetProperty("agreementId").GetString()).ShouldBe([Agreement]);
+        list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("agreementId").GetString()).ShouldBe([Agreement]);
+        list.GetProperty("total").GetInt64().ShouldBe(1);
+        (await host.GetAsync(Analyst, "/api/agreements?page=2")).Body.GetProperty("items").GetArrayLength().ShouldBe(0);
 
         var (_, view, _) = await host.GetAsync(Analyst, $"/api/agreements/{Agreement}");
         view.GetProperty("agreement").GetProperty("outflowDepartmentId").GetString().ShouldBe(PlDept);

@@ -33,6 +33,8 @@ public sealed class Bad_parameters(EmptyHostFixture host) : IClassFixture<EmptyH
         { "analyst", "/api/flows?level=Street", "level" },
         { "analyst", "/api/flows?from=4", "from" },
         { "analyst", "/api/flows?month=2025/06", "month" },
+        { "analyst", "/api/agreements?pageSize=501", "pageSize" },
+        { "analyst", "/api/agreements?page=0", "page" },
         { "analyst", "/api/agreements/ag-1?set=Some", "set" },
         { "analyst", "/api/agreements/ag-1?page=-1", "page" },
         { "auditor", "/api/audit/members/m-001/state?version=1&position=2", "at most one" },

@@ -90,12 +90,36 @@ public sealed class Bilateral_audit_view : IAsyncLifetime
     }
 
     [Fact]
+    public async Task agreements_are_listed_newest_first_in_pages_with_their_total()
+    {
+        await _w.SignAsync("mx-th", Department, Tianhe, 30, On(2025, 3, 20));
+        await _w.SignAsync("mz-gz", Meizhou, Guangzhou, 30, On(2025, 4, 2));
+        await _w.CatchUpAsync();
+
+        var first = await _agreements.ListAsync(page: 1, pageSize: 2);
+        var second = await _agreements.ListAsync(page: 2, pageSize: 2);
+
+        (first.Total, second.Total).ShouldBe((3L, 3L));
+        first.Items.Select(a => a.AgreementId).ShouldBe(["mz-gz", "mx-th"]);
+        second.Items.Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(page: 3, pageSize: 2)).Items.ShouldBeEmpty();
+        var tianhe = await _agreements.ListAsync(Tianhe); // a party to one, and under Guangzhou, a party to the other
+        (tianhe.Total, string.Join(" ", tianhe.Items.Select(a => a.AgreementId))).ShouldBe((2L, "mz-gz mx-th"));
+        (await _agreements.IsVisibleToAsync(Tianhe, "mx-th")).ShouldBeTrue();
+        (await _agreements.IsVisibleToAsync(Tianhe, AgreementId)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task agreements_are_listed_for_either_party_and_its_subtree_and_ancestors()
     {
-        (await _agreements.ListAsync()).Select(a => a.AgreementId).ShouldBe([AgreementId]);
-        (await _agreements.ListAsync(Jinhua)).Select(a => a.AgreementId).ShouldBe([AgreementId]);
-        (await _agreements.ListAsync(Meizhou)).Select(a => a.AgreementId).ShouldBe([AgreementId]);
-        (await _agreements.ListAsync(Tianhe)).ShouldBeEmpty();
+        (await _agreements.ListAsync()).Items.Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Jinhua)).Items.Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Meizhou)).Items.Select(a => a.AgreementId).ShouldBe([AgreementId]);
+        (await _agreements.ListAsync(Tianhe)).Items.ShouldBeEmpty();
+        (await _agreements.IsVisibleToAsync(Jinhua, AgreementId)).ShouldBeTrue();
+        (await _agreements.IsVisibleToAsync(Meizhou, AgreementId)).ShouldBeTrue();
+        (await _agreements.IsVisibleToAsync(Tianhe, AgreementId)).ShouldBeFalse();
+        (await _agreements.IsVisibleToAsync(Jinhua, "no-such-agreement")).ShouldBeFalse();
         (await _agreements.GetAsync("no-such-agreement")).ShouldBeNull();
     }
 

@@ -40,7 +40,7 @@ public static partial class AnalystEndpoints
 
         var agreements = app.MapGroup("/api/agreements").WithTags("Agreements").RequireAuthorization(Roles.ReadAgreementsPolicy).WithProblems();
         agreements.MapGet("/", ListAgreements)
-            .WithSummary("Co-management agreements; organisation staff see those their organisation is party to or under.");
+            .WithSummary("Co-management agreements, newest first and paged; organisation staff see those their organisation is party to or under.");
         agreements.MapGet("/{agreementId}", GetAgreement)
             .WithSummary("One agreement's bilateral audit view: covered members and each side's actions, report lag, gaps, consultations.");
         return app;
@@ -153,16 +153,17 @@ public static partial class AnalystEndpoints
         return TypedResults.Ok(await flows.GetAsync(month, level ?? RegionLevel.City, from, to, ct));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AgreementSummary>>, ProblemHttpResult>> ListAgreements(
+    private static async Task<Results<Ok<Page<AgreementSummary>>, ProblemHttpResult>> ListAgreements(
         [Description("Only agreements this organisation is party to or under (staff: always their own organisation).")] string? org,
+        [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize,
         ClaimsPrincipal user, OrgScope scope, AgreementQuery agreements, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        if (org is not null && Api.InvalidId(org, nameof(org)) is { } bad)
+        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? (org is null ? null : Api.InvalidId(org, nameof(org)))) is { } bad)
             return bad;
         if (caller.IsOrgStaff && org is not null && org != caller.OrganizationId)
             return Api.Forbidden("organisation staff list the agreements of their own organisation only");
-        return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, ct));
+        return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, pageNo, size, ct));
     }
 
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAgreement(
@@ -176,7 +177,7 @@ public static partial class AnalystEndpoints
         if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? Api.InvalidId(agreementId, nameof(agreementId)) ?? Defined(set, nameof(set))) is { } bad)
             return bad;
         var caller = Caller.From(user);
-        if (caller.IsOrgStaff && !(await agreements.ListAsync(caller.OrganizationId, ct)).Any(a => a.AgreementId == agreementId))
+        if (caller.IsOrgStaff && !await agreements.IsVisibleToAsync(caller.OrganizationId, agreementId, ct))
             return Api.NotFound($"no agreement '{agreementId}' your organisation is party to");
         if (caller.Role == Roles.Auditor)
             await log.RecordAsync(caller, null, "agreement", $"agreementId={agreementId}", http, ct);

@@ -108,25 +108,52 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
     /// <summary>Members and their actions by side come from the roster (see <c>BilateralProjection</c>).</summary>
     private string Members => catalog.SchemaOf(ProjectionNames.Roster) + ".roster";
 
-    /// <summary>Agreements, optionally only those where <paramref name="orgId"/> is in either party's subtree or is a party.</summary>
-    public async Task<IReadOnlyList<AgreementSummary>> ListAsync(string? orgId = null, CancellationToken ct = default)
+    /// <summary>
+    /// Agreements, newest first, optionally only those where <paramref name="orgId"/> is in either party's subtree or is a
+    /// party; a page of them and how many there are, in one round trip.
+    /// </summary>
+    public async Task<Page<AgreementSummary>> ListAsync(string? orgId = null, int page = 1, int pageSize = 50, CancellationToken ct = default)
     {
-        var sql = new SqlBuilder();
-        if (orgId is not null)
-        {
-            var org = sql.Value(orgId);
-            sql.Where($"""
-                ({org} = ANY(a.extra_party_ids)
-                 OR EXISTS (SELECT 1 FROM {S}.orgs x WHERE x.id = {org} AND x.ancestors && ARRAY[a.outflow_department_id, a.inflow_department_id])
-                 OR od.ancestors @> ARRAY[{org}] OR idp.ancestors @> ARRAY[{org}])
-                """);
-        }
-        await using var cmd = sql.Command(dataSource, $"{SummarySelect} {sql.WhereClause} ORDER BY a.signed_at DESC, a.id");
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<AgreementSummary>();
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, RosterQuery.MaxPageSize);
+        var sql = VisibleTo(new SqlBuilder(), orgId);
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(sql.BatchCommand($"SELECT count(*) FROM {S}.agreements a {sql.WhereClause}"));
+        batch.BatchCommands.Add(sql.BatchCommand($"""
+            {SummarySelect} {sql.WhereClause} ORDER BY a.signed_at DESC, a.id LIMIT {pageSize} OFFSET {(long)(page - 1) * pageSize}
+            """));
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        var items = new List<AgreementSummary>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            list.Add(ReadSummary(reader));
-        return list;
+            items.Add(ReadSummary(reader));
+        return new Page<AgreementSummary>(items, total, page, pageSize);
+    }
+
+    /// <summary>Whether the agreement is among those <see cref="ListAsync"/> gives <paramref name="orgId"/>.</summary>
+    public async Task<bool> IsVisibleToAsync(string orgId, string agreementId, CancellationToken ct = default)
+    {
+        var sql = VisibleTo(new SqlBuilder(), orgId);
+        sql.Where($"a.id = {sql.Value(agreementId)}");
+        await using var cmd = sql.Command(dataSource, $"SELECT EXISTS (SELECT 1 FROM {S}.agreements a {sql.WhereClause})");
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The agreements (alias <c>a</c>) <paramref name="orgId"/> is a party to, or in the subtree of a party of, or above one.</summary>
+    private SqlBuilder VisibleTo(SqlBuilder sql, string? orgId)
+    {
+        if (orgId is null)
+            return sql;
+        var org = sql.Value(orgId);
+        return sql.Where($"""
+            ({org} = ANY(a.extra_party_ids)
+             OR EXISTS (SELECT 1 FROM {S}.orgs x WHERE x.id = {org} AND x.ancestors && ARRAY[a.outflow_department_id, a.inflow_department_id])
+             OR EXISTS (SELECT 1 FROM {S}.orgs od WHERE od.id = a.outflow_department_id AND od.ancestors @> ARRAY[{org}])
+             OR EXISTS (SELECT 1 FROM {S}.orgs idp WHERE idp.id = a.inflow_department_id AND idp.ancestors @> ARRAY[{org}]))
+            """);
     }
 
     public async Task<AgreementView?> GetAsync(string agreementId, AgreementMemberSet set = AgreementMemberSet.All,

@@ -472,14 +472,15 @@ async function loadAgreements() {
   const select = $('agreement-select');
   const t = ticket(name);
   setState(name, 'loading');
-  const res = await get('/api/agreements');
+  const res = await get('/api/agreements', { pageSize: 500 });
   if (stale(name, t)) return;
   if (!res.ok) {
     clear(select);
     select.hidden = true;
     return failed(name, body, res, { zh: '共管协议', en: 'co-management agreements' });
   }
-  const list = res.data;
+  // The newest 500 (the endpoint's largest page); an organisation is party to far fewer.
+  const list = res.data.items;
   select.hidden = !list.length;
   if (!list.length) {
     clear(select);
