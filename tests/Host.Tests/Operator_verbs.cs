@@ -37,9 +37,8 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         var schema = HostFixture.NewSchema();
         try
         {
-            (await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
             await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
-            var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
+            var store = await MigratedStoreAsync(schema, dataSource);
             for (var i = 0; i < 3; i++)
             {
                 await store.AppendAsync($"member-v{i}", ExpectedVersion.NoStream,
@@ -134,9 +133,8 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         var (events, seals) = (Path.GetTempFileName(), Path.GetTempFileName());
         try
         {
-            (await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
             await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
-            var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
+            var store = await MigratedStoreAsync(schema, dataSource);
             for (var i = 0; i < 4; i++)
             {
                 await store.AppendAsync($"member-c{i % 2}", ExpectedVersion.Any,
@@ -179,6 +177,13 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
             File.Delete(seals);
             await HostFixture.DropSchemasAsync(schema);
         }
+    }
+
+    /// <summary>The schema migrated by the verb, and a store on it.</summary>
+    private static async Task<PostgresEventStore> MigratedStoreAsync(string schema, NpgsqlDataSource dataSource)
+    {
+        (await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+        return new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
     }
 
     [Fact]
