@@ -66,12 +66,25 @@ public sealed class DataSet(EventTypeRegistry registry, int members, int seed = 
         sw.Restart();
         const int chunk = 4_000;
         var profiles = new Profile[members];
-        for (var i = 0; i < steps.Length; i += chunk)
+        static int MonthOf(long chinaTicks) => (new DateTime(chinaTicks).Year * 12) + new DateTime(chinaTicks).Month;
+        for (int i = 0, calls = 0; i < steps.Length; calls++)
         {
-            var slice = steps.AsSpan(i, Math.Min(chunk, steps.Length - i)).ToArray();
+            // One call's positions follow stream ids, not time: a call never spans two months (China time), so the
+            // coverage projection closes a month only after every event dated in it.
+            var end = Math.Min(i + chunk, steps.Length);
+            for (var j = i + 1; j < end; j++)
+            {
+                if (MonthOf(steps[j].Ticks) != MonthOf(steps[i].Ticks))
+                {
+                    end = j;
+                    break;
+                }
+            }
+            var slice = steps.AsSpan(i, end - i).ToArray();
             total += await ImportAsync(store, slice.Select(s => Materialise(s, profiles)), ct);
-            if (i / chunk % 100 == 0)
-                log($"  {i + slice.Length:N0} / {steps.Length:N0} imported ({(i + slice.Length) / sw.Elapsed.TotalSeconds:N0} events/s)");
+            i = end;
+            if (calls % 100 == 0)
+                log($"  {i:N0} / {steps.Length:N0} imported ({i / sw.Elapsed.TotalSeconds:N0} events/s)");
         }
         log($"member events imported in {sw.Elapsed.TotalSeconds:F1}s");
         return total;
