@@ -145,6 +145,8 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
             var (code, output) = await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)]);
             code.ShouldBe(0, output);
             output.ShouldContain("4 events");
+            await using (var logged = dataSource.CreateCommand($"SELECT role || ' ' || action FROM {schema}_host.audit_reads"))
+                ((string?)await logged.ExecuteScalarAsync(ct)).ShouldBe("operator export-events", "the export of every member's record is audited");
             (await HostFixture.RunVerbAsync(["export-seals", seals, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
 
             // No connection string: the copy is checked on its own.

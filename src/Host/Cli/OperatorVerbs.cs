@@ -196,8 +196,15 @@ public static class OperatorVerbs
         return Ok;
     }
 
+    /// <summary>
+    /// Every member's record leaves the database, so the export is written to the audit log first, as an auditor's read
+    /// is: by the operating-system user, role <c>operator</c>.
+    /// </summary>
     private static async Task<int> ExportEventsAsync(IServiceProvider sp, string path, IAnsiConsole console, CancellationToken ct)
     {
+        var log = sp.GetRequiredService<AuditLog>();
+        await log.RecordAsync(new Caller(Environment.UserName, "operator", "-", Side.Outflow), null, "export-events",
+            $"file={Path.GetFileName(path)}", traceId: null, ct);
         long count;
         await using (var file = File.Create(path))
             count = await sp.GetRequiredService<PostgresEventStore>().ExportEventsAsync(file, ct);
@@ -237,6 +244,7 @@ public static class OperatorVerbs
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
               export-seals <file>         write the seals as JSON for offline verification
               export-events <file>        write every event (archived ones too) as JSON lines, exactly as hashed
+                                          (recorded in the audit log first, as the operating-system user)
               verify-copy <events> <seals>  check an exported copy of the events against exported seals, with no
                                           database; exit code 1 on a broken link
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
