@@ -38,17 +38,36 @@ public static class HashChain
     /// <summary>A seal's digest of a range: every event's position and hash, in position order.</summary>
     public static byte[] RangeDigest(IEnumerable<(long Position, byte[] Hash)> events, out long count)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> position = stackalloc byte[8];
-        count = 0;
-        foreach (var (pos, hash) in events)
+        using var digester = new RangeDigester();
+        foreach (var (position, hash) in events)
+            digester.Add(position, hash);
+        count = digester.Count;
+        return digester.Finish();
+    }
+
+    /// <summary><see cref="RangeDigest"/> an event at a time; <see cref="Finish"/> starts the next range.</summary>
+    public sealed class RangeDigester : IDisposable
+    {
+        private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly byte[] _position = new byte[8];
+
+        public long Count { get; private set; }
+
+        public void Add(long position, byte[] hash)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(position, pos);
-            sha.AppendData(position);
-            sha.AppendData(hash);
-            count++;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(_position, position);
+            _sha.AppendData(_position);
+            _sha.AppendData(hash);
+            Count++;
         }
-        return sha.GetHashAndReset();
+
+        public byte[] Finish()
+        {
+            Count = 0;
+            return _sha.GetHashAndReset();
+        }
+
+        public void Dispose() => _sha.Dispose();
     }
 
     public static byte[] SealHash(byte[] previousSealHash, long sealNo, long fromPosition, long toPosition, long eventCount, byte[] eventsHash)

@@ -129,13 +129,20 @@ public sealed partial class PostgresEventStore
     public static async Task<List<ExportedEvent>> ReadEventExportAsync(Stream input, CancellationToken ct = default)
     {
         var events = new List<ExportedEvent>();
+        await foreach (var e in ReadEventExport(input, ct).ConfigureAwait(false))
+            events.Add(e);
+        return events;
+    }
+
+    /// <summary>The events of an export (<see cref="ExportEventsAsync"/>) one line at a time, for a copy of any size.</summary>
+    public static async IAsyncEnumerable<ExportedEvent> ReadEventExport(Stream input, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
         using var lines = new StreamReader(input);
         while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
             if (line.Length > 0)
-                events.Add(JsonSerializer.Deserialize(line, EventStoreJson.Default.ExportedEvent)!);
+                yield return JsonSerializer.Deserialize(line, EventStoreJson.Default.ExportedEvent)!;
         }
-        return events;
     }
 
     public static async Task<List<Seal>> ReadSealExportAsync(Stream input, CancellationToken ct = default) =>

@@ -66,42 +66,37 @@ public sealed class ChainVerifier
         if (FirstBroken is not null)
             return false;
         var digest = HashChain.RangeDigest(rangeEvents, out var count);
+        return SealProblem(seal, previousSealHash, digest, count) is not { } problem || BreakSeal(seal, problem);
+    }
+
+    /// <summary>What is wrong with a seal, given the digest and count of the events found in its range; null when nothing.</summary>
+    internal static string? SealProblem(Seal seal, byte[] previousSealHash, byte[] digest, long count)
+    {
         if (count != seal.EventCount)
-            return BreakSeal(seal, $"seal {seal.SealNo} covers {seal.EventCount} events in ({seal.FromPosition}, {seal.ToPosition}], found {count}");
+            return $"seal {seal.SealNo} covers {seal.EventCount} events in ({seal.FromPosition}, {seal.ToPosition}], found {count}";
         if (!string.Equals(Convert.ToHexStringLower(digest), seal.EventsHash, StringComparison.OrdinalIgnoreCase))
-            return BreakSeal(seal, $"events in ({seal.FromPosition}, {seal.ToPosition}] no longer match seal {seal.SealNo}");
+            return $"events in ({seal.FromPosition}, {seal.ToPosition}] no longer match seal {seal.SealNo}";
         var sealHash = HashChain.SealHash(previousSealHash, seal.SealNo, seal.FromPosition, seal.ToPosition, seal.EventCount, digest);
-        if (!string.Equals(Convert.ToHexStringLower(sealHash), seal.SealHash, StringComparison.OrdinalIgnoreCase))
-            return BreakSeal(seal, $"seal {seal.SealNo} does not chain to its predecessor");
-        return true;
+        return string.Equals(Convert.ToHexStringLower(sealHash), seal.SealHash, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"seal {seal.SealNo} does not chain to its predecessor";
     }
 
     public VerificationReport Report(long sealsChecked) => new(StreamsChecked, EventsChecked, sealsChecked, FirstBroken);
 
     /// <summary>
-    /// Offline: checks an exported copy of events (any order) against exported seals, without a database.
+    /// Offline: checks an exported copy of events, in any order (held and sorted here), against exported seals, without
+    /// a database. <see cref="ExportVerifier"/> streams a copy in position order, as <c>ExportEventsAsync</c> writes it.
     /// </summary>
     public static VerificationReport VerifyExport(IEnumerable<ExportedEvent> exported, IReadOnlyList<Seal> seals)
     {
-        var events = exported.Select(x => x.ToRecorded()).ToList();
-        var verifier = new ChainVerifier();
-        foreach (var e in events.OrderBy(x => x.StreamId, StringComparer.Ordinal).ThenBy(x => x.Version))
+        using var verifier = new ExportVerifier(seals);
+        foreach (var e in exported.OrderBy(x => x.Position))
         {
-            if (!verifier.Check(e))
-                return verifier.Report(0);
+            if (!verifier.Add(e))
+                break;
         }
-        var byPosition = events.OrderBy(x => x.Position).ToList();
-        var previous = HashChain.Genesis;
-        var checkedSeals = 0;
-        foreach (var seal in seals.OrderBy(s => s.SealNo))
-        {
-            var range = byPosition.Where(x => x.Position > seal.FromPosition && x.Position <= seal.ToPosition).Select(x => (x.Position, x.Hash));
-            if (!verifier.CheckSeal(seal, previous, range))
-                return verifier.Report(checkedSeals);
-            previous = Convert.FromHexString(seal.SealHash);
-            checkedSeals++;
-        }
-        return verifier.Report(checkedSeals);
+        return verifier.Finish();
     }
 
     private bool Break(RecordedEvent e, string reason)
@@ -113,6 +108,82 @@ public sealed class ChainVerifier
     private bool BreakSeal(Seal seal, string reason)
     {
         FirstBroken = new BrokenLink(null, null, null, seal.SealNo, reason);
+        return false;
+    }
+}
+
+/// <summary>
+/// Checks a copy of the events, read one at a time in position order, against the seals: each stream's chain (only its
+/// head is kept, so memory grows with the streams, not the events) and each seal's range as the positions pass its end.
+/// The first problem in position order is reported.
+/// </summary>
+public sealed class ExportVerifier(IReadOnlyList<Seal> seals) : IDisposable
+{
+    private readonly Seal[] _seals = [.. seals.OrderBy(s => s.SealNo)];
+    private readonly Dictionary<string, (long Version, byte[] Hash)> _heads = new(StringComparer.Ordinal);
+    private readonly HashChain.RangeDigester _range = new();
+    private byte[] _previousSeal = HashChain.Genesis;
+    private int _seal;
+    private long _position, _events;
+
+    public BrokenLink? FirstBroken { get; private set; }
+
+    /// <summary>Takes the next event of the copy; false once something is broken.</summary>
+    public bool Add(ExportedEvent exported)
+    {
+        if (FirstBroken is not null)
+            return false;
+        var e = exported.ToRecorded();
+        if (e.Position <= _position)
+            return Break(e, $"position {e.Position} follows position {_position}: the copy is not in position order, or holds an event twice");
+        _position = e.Position;
+        if (!CloseSealsBefore(e.Position))
+            return false;
+
+        _events++;
+        var (version, previous) = _heads.TryGetValue(e.StreamId, out var head) ? head : (0, HashChain.Genesis);
+        if (e.Version != version + 1)
+            return Break(e, $"version {e.Version} follows version {version}: an event is missing or duplicated");
+        var expected = HashChain.Compute(previous, e);
+        if (!expected.AsSpan().SequenceEqual(e.Hash))
+            return Break(e, $"stored hash {Convert.ToHexStringLower(e.Hash)} differs from the recomputed {Convert.ToHexStringLower(expected)}: the event or its predecessor was altered");
+        _heads[e.StreamId] = (e.Version, e.Hash);
+        if (_seal < _seals.Length && e.Position > _seals[_seal].FromPosition)
+            _range.Add(e.Position, e.Hash);
+        return true;
+    }
+
+    /// <summary>Closes the seals left (a seal whose range the copy never reached finds no events) and reports.</summary>
+    public VerificationReport Finish()
+    {
+        if (FirstBroken is null)
+            CloseSealsBefore(long.MaxValue);
+        return new VerificationReport(_heads.Count, _events, _seal, FirstBroken);
+    }
+
+    public void Dispose() => _range.Dispose();
+
+    /// <summary>Checks every seal whose range ends before <paramref name="position"/>.</summary>
+    private bool CloseSealsBefore(long position)
+    {
+        while (_seal < _seals.Length && position > _seals[_seal].ToPosition)
+        {
+            var seal = _seals[_seal];
+            var count = _range.Count;
+            if (ChainVerifier.SealProblem(seal, _previousSeal, _range.Finish(), count) is { } problem)
+            {
+                FirstBroken = new BrokenLink(null, null, null, seal.SealNo, problem);
+                return false;
+            }
+            _previousSeal = Convert.FromHexString(seal.SealHash);
+            _seal++;
+        }
+        return true;
+    }
+
+    private bool Break(RecordedEvent e, string reason)
+    {
+        FirstBroken = new BrokenLink(e.StreamId, e.Version, e.Position, null, reason);
         return false;
     }
 }

@@ -104,4 +104,49 @@ public sealed class Tamper_evidence : IAsyncLifetime
         report.Intact.ShouldBeTrue();
         report.SealsChecked.ShouldBe(2);
     }
+
+    [Fact]
+    public async Task a_copy_streamed_in_position_order_is_checked_event_by_event_and_its_first_fault_named()
+    {
+        var (a, b) = (NewStream(), NewStream());
+        await Store.AppendAsync(a, ExpectedVersion.NoStream, Events(2));
+        await Store.AppendAsync(b, ExpectedVersion.NoStream, Events(2));
+        await Store.WriteSealAsync();
+        await Store.AppendAsync(a, ExpectedVersion.Exactly(2), Events(2));
+        await Store.WriteSealAsync();
+        await Store.AppendAsync(b, ExpectedVersion.Exactly(2), Events(1)); // after the last seal: its chain is checked all the same
+        var seals = await Store.GetSealsAsync();
+        var events = new MemoryStream();
+        await Store.ExportEventsAsync(events);
+        events.Position = 0;
+        var copy = new List<ExportedEvent>();
+        await foreach (var e in PostgresEventStore.ReadEventExport(events))
+            copy.Add(e);
+        copy.Count.ShouldBe(7);
+
+        static VerificationReport Check(IEnumerable<ExportedEvent> copy, IReadOnlyList<Seal> seals)
+        {
+            using var verifier = new ExportVerifier(seals);
+            foreach (var e in copy)
+            {
+                if (!verifier.Add(e))
+                    break;
+            }
+            return verifier.Finish();
+        }
+
+        Check(copy, seals).ShouldBe(new VerificationReport(2, 7, 2, null));
+        // An event of the first seal's range gone: its stream's chain skips a version.
+        Check(copy.Where(e => !(e.StreamId == a && e.Version == 1)), seals).FirstBroken!.Reason.ShouldContain("version 2 follows version 0");
+        // A stream's last event under a seal gone: the chain cannot tell, the seal can.
+        Check(copy.Where(e => !(e.StreamId == b && e.Version == 2)), seals).FirstBroken!.SealNo.ShouldBe(1);
+        // The same event twice, or the copy out of order.
+        Check([.. copy[..3], copy[2], .. copy[3..]], seals).FirstBroken!.Reason.ShouldContain("not in position order, or holds an event twice");
+        // An event altered after the last seal: only its chain covers it.
+        Check([.. copy[..^1], copy[^1] with { Data = copy[^1].Data.Replace("1", "2", StringComparison.Ordinal) }], seals).FirstBroken!.Position
+            .ShouldBe(copy[^1].Position);
+        // A seal the copy never reaches finds no events.
+        Check(copy.Take(4), seals).FirstBroken!.SealNo.ShouldBe(2);
+        ChainVerifier.VerifyExport(Enumerable.Reverse(copy), seals).ShouldBe(new VerificationReport(2, 7, 2, null), "any order, held and sorted");
+    }
 }

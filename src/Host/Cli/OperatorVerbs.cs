@@ -164,13 +164,20 @@ public static class OperatorVerbs
     /// </summary>
     private static async Task<int> VerifyCopyAsync(string eventsPath, string sealsPath, IAnsiConsole console, CancellationToken ct)
     {
-        List<ExportedEvent> events;
         List<Seal> seals;
-        await using (var file = File.OpenRead(eventsPath))
-            events = await PostgresEventStore.ReadEventExportAsync(file, ct);
         await using (var file = File.OpenRead(sealsPath))
             seals = await PostgresEventStore.ReadSealExportAsync(file, ct);
-        return Verdict(ChainVerifier.VerifyExport(events, seals), console);
+        // Streamed in the export's position order: memory grows with the streams, not the events.
+        using var verifier = new ExportVerifier(seals);
+        await using (var file = File.OpenRead(eventsPath))
+        {
+            await foreach (var e in PostgresEventStore.ReadEventExport(file, ct))
+            {
+                if (!verifier.Add(e))
+                    break;
+            }
+        }
+        return Verdict(verifier.Finish(), console);
     }
 
     private static int Verdict(VerificationReport report, IAnsiConsole console)
