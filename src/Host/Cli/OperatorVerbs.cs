@@ -246,6 +246,7 @@ public static class OperatorVerbs
             [bold]verbs[/] (dotnet run --project src/Host -- <verb> [[--ConnectionStrings:EventStore=…]] [[--EventStore:Schema=…]])
               migrate                     create or upgrade the store, the audit log and the projections' schemas
               seed [[size]]                 load the demo data set (migrates first): tiny, small, demo (default) or 1m
+                                          (1m: about 9 minutes, 5 GB of temporary files and 4 GB of memory here)
               rebuild <projection>… | all rebuild projections from position 0 into shadow schemas, reading the feed
                                           once for all of them, and swap each in
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
