@@ -140,9 +140,13 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
                 await store.AppendAsync($"member-c{i % 2}", ExpectedVersion.Any,
                     [new EventData("test.happened", 1, $$"""{"n": {{i}}, "name": "张三"}""", On(3, 1), EventMetadata.Empty)], ct: ct);
             }
-            await store.WriteSealAsync(ct);
+            var (code, output) = await HostFixture.RunVerbAsync(["seal", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("seal 1: positions 1..4 (4 events)");
+            (code, output) = await HostFixture.RunVerbAsync(["seal", .. HostFixture.ConfigFor(schema)]);
+            output.ShouldContain("nothing new to seal");
 
-            var (code, output) = await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)]);
+            (code, output) = await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)]);
             code.ShouldBe(0, output);
             output.ShouldContain("4 events");
             await using (var logged = dataSource.CreateCommand($"SELECT role || ' ' || action FROM {schema}_host.audit_reads"))

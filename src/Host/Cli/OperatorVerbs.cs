@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace CoManagement.Host.Cli;
 
 /// <summary>
-/// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, export-seals, export-events, verify-copy, token. Verbs read
+/// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, seal, export-seals, export-events, verify-copy, token. Verbs read
 /// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
 /// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure.
 /// </summary>
@@ -51,6 +51,7 @@ public static class OperatorVerbs
                 "seed" => await WithServicesAsync(parsed, sp => SeedAsync(sp, parsed.Positional.FirstOrDefault() ?? parsed.Option("size") ?? "demo", console, cts.Token)),
                 "rebuild" when parsed.Positional.Count >= 1 => await WithServicesAsync(parsed, sp => RebuildAsync(sp, parsed.Positional, console, cts.Token)),
                 "verify" => await WithServicesAsync(parsed, sp => VerifyAsync(sp, console, cts.Token)),
+                "seal" => await WithServicesAsync(parsed, sp => SealAsync(sp, console, cts.Token)),
                 "export-seals" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportSealsAsync(sp, parsed.Positional[0], console, cts.Token)),
                 "export-events" when parsed.Positional.Count == 1 => await WithServicesAsync(parsed, sp => ExportEventsAsync(sp, parsed.Positional[0], console, cts.Token)),
                 "verify-copy" when parsed.Positional.Count == 2 => await VerifyCopyAsync(parsed.Positional[0], parsed.Positional[1], console, cts.Token),
@@ -193,6 +194,16 @@ public static class OperatorVerbs
         return Ok;
     }
 
+    /// <summary>Seals the feed up to its safe head now, as the Host does every <c>SealInterval</c>: before an export, say.</summary>
+    private static async Task<int> SealAsync(IServiceProvider sp, IAnsiConsole console, CancellationToken ct)
+    {
+        if (await sp.GetRequiredService<PostgresEventStore>().WriteSealAsync(ct) is { } seal)
+            console.MarkupLineInterpolated($"[green]seal {seal.SealNo}[/]: positions {seal.FromPosition + 1}..{seal.ToPosition} ({seal.EventCount} events)");
+        else
+            console.MarkupLine("[green]nothing new to seal[/]: every final position is under a seal");
+        return Ok;
+    }
+
     private static async Task<int> ExportSealsAsync(IServiceProvider sp, string path, IAnsiConsole console, CancellationToken ct)
     {
         var store = sp.GetRequiredService<PostgresEventStore>();
@@ -250,6 +261,7 @@ public static class OperatorVerbs
               rebuild <projection>… | all rebuild projections from position 0 into shadow schemas, reading the feed
                                           once for all of them, and swap each in
               verify                      recompute every hash chain and seal; exit code 1 on a broken link
+              seal                        seal the feed up to its safe head now (the Host does it every few minutes)
               export-seals <file>         write the seals as JSON for offline verification
               export-events <file>        write every event (archived ones too) as JSON lines, exactly as hashed
                                           (recorded in the audit log first, as the operating-system user)
