@@ -109,8 +109,8 @@ public sealed class AgreementQuery(NpgsqlDataSource dataSource, ProjectionCatalo
     private string Members => catalog.SchemaOf(ProjectionNames.Roster) + ".roster";
 
     /// <summary>
-    /// Agreements, newest first, optionally only those where <paramref name="orgId"/> is in either party's subtree or is a
-    /// party; a page of them and how many there are, in one round trip.
+    /// Agreements, newest first, optionally only those <paramref name="orgId"/> is a party to, under or above (see
+    /// <see cref="VisibleTo"/>); a page of them and how many there are, in one round trip.
     /// </summary>
     public async Task<Page<AgreementSummary>> ListAsync(string? orgId = null, int page = 1, int pageSize = 50, CancellationToken ct = default)
     {
