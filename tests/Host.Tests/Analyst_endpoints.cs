@@ -41,6 +41,19 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
     }
 
     [Fact]
+    public async Task enumeration_names_are_taken_in_any_case_as_on_the_bus()
+    {
+        (await RosterAsync($"?org={PlDept}&status=placed&STATUS=reported&sort=registeredat")).Ids
+            .ShouldBe((await RosterAsync($"?org={PlDept}&status=Placed&status=Reported&sort=RegisteredAt")).Ids);
+        (await RosterAsync($"?side=inflow&org={LzDept}")).Ids.ShouldContain(Placed);
+        (await RosterAsync($"?org={PlDept}&risk=reportoverdue&at={June}")).Ids.ShouldBe([NeverReported]);
+
+        var (status, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/REPORTOVERDUE?at={June}");
+        status.ShouldBe(200, list.ToString());
+        list.GetProperty("total").GetInt64().ShouldBe((await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={June}")).Body.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task the_roster_masks_numbers_for_analysts_and_inflow_staff_but_not_for_the_owning_side()
     {
         async Task<JsonElement> RowAsync(Caller caller, string query = "")

@@ -49,10 +49,53 @@ public static partial class Api
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound);
 
+    /// <summary>The enumeration a parameter binds to (itself, nullable, or an array of it), if any.</summary>
+    internal static Type? EnumTypeOf(Type parameterType)
+    {
+        var type = parameterType.IsArray ? parameterType.GetElementType()! : parameterType;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum ? type : null;
+    }
+
+    /// <summary>
+    /// Enumerations travel by name, in any case, as on the bus: a query or route value naming a member of the
+    /// endpoint's enumeration parameter in another case (<c>status=placed</c>) is given the member's own spelling before
+    /// minimal APIs bind it (their enum binding is case-sensitive). Runs after routing, which finds the endpoint.
+    /// </summary>
+    public static IApplicationBuilder UseEnumNamesInAnyCase(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>() is { } handler)
+            SpellEnumNames(context.Request, handler);
+        await next(context);
+    });
+
+    private static void SpellEnumNames(HttpRequest request, MethodInfo handler)
+    {
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues>? query = null;
+        foreach (var parameter in handler.GetParameters())
+        {
+            if (parameter.Name is not { } name || EnumTypeOf(parameter.ParameterType) is not { } type)
+                continue;
+            if (request.RouteValues.TryGetValue(name, out var routed) && routed is string value && Spelled(type, value) is { } spelled)
+                request.RouteValues[name] = spelled;
+            if (request.Query.TryGetValue(name, out var values) && values.Any(v => Spelled(type, v) is not null))
+            {
+                query ??= request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
+                query[name] = new([.. values.Select(v => Spelled(type, v) ?? v)]);
+            }
+        }
+        if (query is not null)
+            request.Query = new QueryCollection(query);
+    }
+
+    /// <summary>The member's own name when <paramref name="value"/> names it in another case; otherwise null.</summary>
+    private static string? Spelled(Type enumType, string? value) =>
+        value is null ? null : Enum.GetNames(enumType).FirstOrDefault(n => n != value && string.Equals(n, value, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>
     /// Minimal APIs throw <see cref="BadHttpRequestException"/> for a parameter that does not bind (a date that is not a
     /// date); its message names the parameter and the value, which is the detail a caller needs. For an enumeration
-    /// (a status, a side, a risk) the detail also lists the names it takes, which are case-sensitive.
+    /// (a status, a side, a risk) the detail also lists the names it takes.
     /// </summary>
     public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
     {
@@ -79,9 +122,7 @@ public static partial class Api
                 || (http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint())?.Metadata.GetMetadata<MethodInfo>() is not { } handler
                 || handler.GetParameters().FirstOrDefault(p => p.Name == match.Groups["name"].Value) is not { } parameter)
                 return null;
-            var type = parameter.ParameterType.IsArray ? parameter.ParameterType.GetElementType()! : parameter.ParameterType;
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (!type.IsEnum)
+            if (EnumTypeOf(parameter.ParameterType) is not { } type)
                 return null;
             var flags = type.IsDefined(typeof(FlagsAttribute), inherit: false);
             return string.Join(", ", Enum.GetValues(type).Cast<Enum>().Where(v => !flags || Convert.ToInt64(v, CultureInfo.InvariantCulture) != 0)

@@ -94,6 +94,7 @@ public static class ApiRegistration
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseEnumNamesInAnyCase();
 
         app.MapOpenApi().AllowAnonymous();
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
