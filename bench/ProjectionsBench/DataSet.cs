@@ -5,6 +5,7 @@ using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Domain.Organizations;
 using CoManagement.EventStore;
+using CoManagement.Projections.Common;
 
 namespace CoManagement.ProjectionsBench;
 
@@ -66,7 +67,7 @@ public sealed class DataSet(EventTypeRegistry registry, int members, int seed = 
         sw.Restart();
         const int chunk = 4_000;
         var profiles = new Profile[members];
-        static int MonthOf(long chinaTicks) => (new DateTime(chinaTicks).Year * 12) + new DateTime(chinaTicks).Month;
+        static DateOnly MonthOf(long chinaTicks) => Months.Of(new DateTimeOffset(chinaTicks, Months.Offset));
         for (int i = 0, calls = 0; i < steps.Length; calls++)
         {
             // One call's positions follow stream ids, not time: a call never spans two months (China time), so the

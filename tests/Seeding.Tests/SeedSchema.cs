@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CoManagement.Application;
@@ -9,6 +8,7 @@ using CoManagement.EventStore;
 using CoManagement.Host;
 using CoManagement.Host.Seeding;
 using CoManagement.Projections;
+using CoManagement.Projections.Common;
 using CoManagement.Projections.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -56,7 +56,7 @@ public sealed class SeedSchema : IAsyncDisposable
         var months = new List<(string, long, long)>();
         foreach (var month in await query.ClosedMonthsAsync(ct))
         {
-            var end = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddMonths(1).AddHours(-8);
+            var end = Months.TryParse(month, out var m) ? Months.End(m) : throw new InvalidOperationException($"'{month}' is not a month");
             var frozen = 0L;
             foreach (var root in roots)
                 frozen += (await query.GetAsync(root, month, ct))!.All.NOut;
@@ -72,8 +72,7 @@ public sealed class SeedSchema : IAsyncDisposable
     /// <summary>The member events' months (China time) in feed order.</summary>
     public static IEnumerable<DateOnly> MemberEventMonths(Contents contents) =>
         contents.Events.Where(e => e.StreamId.StartsWith("member-", StringComparison.Ordinal))
-            .Select(e => e.BusinessTime.ToOffset(TimeSpan.FromHours(8)))
-            .Select(t => new DateOnly(t.Year, t.Month, 1));
+            .Select(e => Months.Of(e.BusinessTime));
 
     public async Task<IReadOnlyList<RecordedEvent>> AllEventsAsync()
     {

@@ -320,7 +320,7 @@ public static class DemoSeeder
         // Within a month the members are split over ImportConnections connections: each part's calls keep their order,
         // and no member is in two parts, so no call waits for another's streams. (The seed of 100,000 members on 2 cores:
         // 59 s with one connection, 37–40 s with two or four; 34 s when it was imported member by member.)
-        foreach (var month in spill.Months())
+        foreach (var month in spill.ByMonth())
         {
             await Parallel.ForEachAsync(month.GroupBy(e => e.Member % ImportConnections),
                 new ParallelOptions { MaxDegreeOfParallelism = ImportConnections, CancellationToken = ct }, async (part, token) =>

@@ -1,4 +1,5 @@
 using CoManagement.EventStore;
+using CoManagement.Projections.Common;
 
 namespace CoManagement.Host.Seeding;
 
@@ -6,17 +7,15 @@ namespace CoManagement.Host.Seeding;
 internal readonly record struct SpilledEvent(int Member, long Version, long KeyTicks, EventData Event);
 
 /// <summary>
-/// Member events written to one temporary file per month (China time) of their key as they are generated, so a seed of
-/// any size can be imported month by month in business-time order with one month in memory at a time. Writers may
-/// call <see cref="Add"/> from several threads; the folder is deleted on dispose. About 260 bytes an event on disk:
+/// Member events written to one temporary file per month of their key (<see cref="Months"/>, the months the coverage
+/// projection closes) as they are generated, so a seed of any size can be imported month by month in business-time
+/// order with one month in memory at a time. Writers may call <see cref="Add"/> from several threads; the folder is deleted on dispose. About 260 bytes an event on disk:
 /// 480 MB for 100,000 members, 4.8 GB for a million (18.1 M events; that seed took 8.8 min here, peak working set 3.9 GB).
 /// </summary>
 internal sealed class MonthSpill : IDisposable
 {
-    private static readonly TimeSpan ChinaTime = TimeSpan.FromHours(8);
-
     private readonly string _directory = Directory.CreateTempSubdirectory("comanagement-seed-").FullName;
-    private readonly SortedDictionary<int, BinaryWriter> _months = [];
+    private readonly SortedDictionary<DateOnly, BinaryWriter> _months = [];
 
     public long Count { get; private set; }
 
@@ -26,7 +25,7 @@ internal sealed class MonthSpill : IDisposable
         {
             foreach (var e in events)
             {
-                var month = Month(e.KeyTicks);
+                var month = Months.Of(new DateTimeOffset(e.KeyTicks, TimeSpan.Zero));
                 if (!_months.TryGetValue(month, out var writer))
                 {
                     writer = new BinaryWriter(new BufferedStream(File.Create(FileOf(month)), 1 << 16));
@@ -39,7 +38,7 @@ internal sealed class MonthSpill : IDisposable
     }
 
     /// <summary>The months in order, each sorted by key, then member slot, then version. Call once all is added.</summary>
-    public IEnumerable<List<SpilledEvent>> Months()
+    public IEnumerable<List<SpilledEvent>> ByMonth()
     {
         foreach (var writer in _months.Values)
             writer.Dispose();
@@ -65,13 +64,7 @@ internal sealed class MonthSpill : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int Month(long utcTicks)
-    {
-        var local = new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(ChinaTime);
-        return (local.Year * 12) + local.Month - 1;
-    }
-
-    private string FileOf(int month) => Path.Combine(_directory, $"{month}.bin");
+    private string FileOf(DateOnly month) => Path.Combine(_directory, $"{Months.Format(month)}.bin");
 
     private static void Write(BinaryWriter w, SpilledEvent e)
     {
