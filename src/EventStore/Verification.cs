@@ -50,14 +50,22 @@ public sealed class ChainVerifier
             StreamsChecked++;
         }
         EventsChecked++;
-        if (e.Version != _currentVersion + 1)
-            return Break(e, $"version {e.Version} follows version {_currentVersion}: an event is missing or duplicated");
-        var expected = HashChain.Compute(_currentHash, e);
-        if (!expected.AsSpan().SequenceEqual(e.Hash))
-            return Break(e, $"stored hash {Convert.ToHexStringLower(e.Hash)} differs from the recomputed {Convert.ToHexStringLower(expected)}: the event or its predecessor was altered");
+        if (LinkProblem(_currentVersion, _currentHash, e) is { } problem)
+            return Break(e, problem);
         _currentVersion = e.Version;
         _currentHash = e.Hash;
         return true;
+    }
+
+    /// <summary>What is wrong with <paramref name="e"/> as the successor of its stream's event at <paramref name="version"/> (0 and the genesis hash for none); null when nothing.</summary>
+    internal static string? LinkProblem(long version, byte[] hash, RecordedEvent e)
+    {
+        if (e.Version != version + 1)
+            return $"version {e.Version} follows version {version}: an event is missing or duplicated";
+        var expected = HashChain.Compute(hash, e);
+        return expected.AsSpan().SequenceEqual(e.Hash)
+            ? null
+            : $"stored hash {Convert.ToHexStringLower(e.Hash)} differs from the recomputed {Convert.ToHexStringLower(expected)}: the event or its predecessor was altered";
     }
 
     /// <summary>Checks a seal against the events of its range (position order) and the previous seal.</summary>
@@ -142,11 +150,8 @@ public sealed class ExportVerifier(IReadOnlyList<Seal> seals) : IDisposable
 
         _events++;
         var (version, previous) = _heads.TryGetValue(e.StreamId, out var head) ? head : (0, HashChain.Genesis);
-        if (e.Version != version + 1)
-            return Break(e, $"version {e.Version} follows version {version}: an event is missing or duplicated");
-        var expected = HashChain.Compute(previous, e);
-        if (!expected.AsSpan().SequenceEqual(e.Hash))
-            return Break(e, $"stored hash {Convert.ToHexStringLower(e.Hash)} differs from the recomputed {Convert.ToHexStringLower(expected)}: the event or its predecessor was altered");
+        if (ChainVerifier.LinkProblem(version, previous, e) is { } problem)
+            return Break(e, problem);
         _heads[e.StreamId] = (e.Version, e.Hash);
         if (_seal < _seals.Length && e.Position > _seals[_seal].FromPosition)
             _range.Add(e.Position, e.Hash);
