@@ -40,24 +40,36 @@ public sealed record MemberState
     };
 
     /// <summary>The risk-list flags at <paramref name="at"/>, with the thresholds from <paramref name="settings"/>.</summary>
-    public MemberRisks RisksAt(DateTimeOffset at, DomainSettings settings)
+    public MemberRisks RisksAt(DateTimeOffset at, DomainSettings settings) => OpenEpisode is { } e
+        ? RiskRules.Judge(at, settings, e.LostAt is not null, e.StartedAt, e.AwaitingReportSince, e.ReportedAt,
+            e.LastContactAt, e.LastActivityAt, e.TransferToOrgId is not null)
+        : MemberRisks.None;
+}
+
+/// <summary>
+/// The risk-list rules over an open episode's dates, one place for the domain's fold and the roster's rows (the
+/// roster's SQL, <c>Projections.Queries.Risks</c>, states the same comparisons for its filters).
+/// </summary>
+public static class RiskRules
+{
+    public static MemberRisks Judge(DateTimeOffset at, DomainSettings settings, bool lost, DateTimeOffset startedAt,
+        DateTimeOffset awaitingReportSince, DateTimeOffset? reportedAt, DateTimeOffset? lastContactAt,
+        DateTimeOffset? lastActivityAt, bool transferStarted)
     {
-        if (OpenEpisode is not { } e)
-            return MemberRisks.None;
-        if (e.LostAt is not null)
+        if (lost)
             return MemberRisks.LostContact;
 
         var risks = MemberRisks.None;
-        if (e.ReportedAt is null && at - e.AwaitingReportSince > settings.ReportOverdue)
+        if (reportedAt is null && at - awaitingReportSince > settings.ReportOverdue)
             risks |= MemberRisks.ReportOverdue;
-        if (at - (e.LastContactAt ?? e.StartedAt) > settings.ContactOverdue)
+        if (at - (lastContactAt ?? startedAt) > settings.ContactOverdue)
             risks |= MemberRisks.ContactOverdue;
-        var idleSince = e.LastActivityAt ?? e.StartedAt;
+        var idleSince = lastActivityAt ?? startedAt;
         if (at - idleSince > settings.Idle)
             risks |= MemberRisks.Idle;
         if (at - idleSince > settings.LongIdle)
             risks |= MemberRisks.LongIdle;
-        if (e.TransferToOrgId is null && e.ReportedAt is { } reported && at - reported >= settings.TransferExpectedAfter)
+        if (!transferStarted && reportedAt is { } reported && at - reported >= settings.TransferExpectedAfter)
             risks |= MemberRisks.TransferExpected;
         return risks;
     }

@@ -5,7 +5,7 @@ namespace CoManagement.Projections.Queries;
 
 /// <summary>
 /// The risk flags as SQL over a member table and as C# over one row, both with the thresholds of
-/// <see cref="DomainSettings"/> and the same comparisons as <see cref="MemberState.RisksAt"/>. Report overdue, lost
+/// <see cref="DomainSettings"/> and the same comparisons as <see cref="RiskRules"/>. Report overdue, lost
 /// contact and transfer expected match partial indexes of the roster; contact and activity dates are filtered within
 /// the subtree (indexing them would turn the commonest updates into non-HOT ones, see <c>MemberTable</c>).
 /// </summary>
@@ -48,25 +48,8 @@ internal static class Risks
         _ => now,
     };
 
-    public static MemberRisks At(RosterEntry e, DateTimeOffset now, DomainSettings settings)
-    {
-        if (e.ClosedAt is not null)
-            return MemberRisks.None;
-        if (e.LostAt is not null)
-            return MemberRisks.LostContact;
-        var started = e.DepartedAt < e.RegisteredAt ? e.DepartedAt : e.RegisteredAt;
-        var risks = MemberRisks.None;
-        if (e.ReportedAt is null && now - (e.MovedAt ?? e.DepartedAt) > settings.ReportOverdue)
-            risks |= MemberRisks.ReportOverdue;
-        if (now - (e.LastContactAt ?? started) > settings.ContactOverdue)
-            risks |= MemberRisks.ContactOverdue;
-        var idleSince = e.LastActivityAt ?? started;
-        if (now - idleSince > settings.Idle)
-            risks |= MemberRisks.Idle;
-        if (now - idleSince > settings.LongIdle)
-            risks |= MemberRisks.LongIdle;
-        if (e.TransferToOrgId is null && e.ReportedAt is { } reported && now - reported >= settings.TransferExpectedAfter)
-            risks |= MemberRisks.TransferExpected;
-        return risks;
-    }
+    public static MemberRisks At(RosterEntry e, DateTimeOffset now, DomainSettings settings) => e.ClosedAt is not null
+        ? MemberRisks.None
+        : RiskRules.Judge(now, settings, e.LostAt is not null, e.DepartedAt < e.RegisteredAt ? e.DepartedAt : e.RegisteredAt,
+            e.MovedAt ?? e.DepartedAt, e.ReportedAt, e.LastContactAt, e.LastActivityAt, e.TransferToOrgId is not null);
 }
