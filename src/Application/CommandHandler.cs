@@ -10,7 +10,9 @@ namespace CoManagement.Application;
 /// <summary>
 /// Load the stream → fold → decide → append with the expected version and the command id. A version conflict means
 /// someone else wrote first: reload and decide again, a bounded number of times. A command id seen before returns the
-/// first result without deciding again. Rule violations come back as rejections, never as exceptions.
+/// first result without deciding again, a rejection as much as an acceptance (rejections are stored too, so a command
+/// redelivered after its sender was told "rejected" cannot be accepted later). Rule violations come back as
+/// rejections, never as exceptions.
 /// </summary>
 public sealed class CommandHandler(
     PostgresEventStore store,
@@ -25,20 +27,20 @@ public sealed class CommandHandler(
     public Task<CommandResult> HandleAsync(ICommand command, CommandContext? context = null, CancellationToken ct = default) => command switch
     {
         IMemberCommand c => RunAsync(c, Streams.Member(c.MemberId), Member.Initial,
-            (s, e) => Member.Evolve(s, (IMemberEvent)e), Member.OrganizationsNamedIn(c),
+            (s, e) => Member.Evolve(s, (IMemberEvent)e), s => Member.OrganizationsNamedIn(c, s),
             (s, d) => Member.Decide(c, s, d, settings), context, ct),
         IOrganizationCommand c => RunAsync(c, Streams.Organization(c.OrganizationId), Organization.Initial,
-            (s, e) => Organization.Evolve(s, (IOrganizationEvent)e), Organization.OrganizationsNamedIn(c),
+            (s, e) => Organization.Evolve(s, (IOrganizationEvent)e), _ => Organization.OrganizationsNamedIn(c),
             (s, d) => Organization.Decide(c, s, d, settings), context, ct),
         IAgreementCommand c => RunAsync(c, Streams.Agreement(c.AgreementId), Agreement.Initial,
-            (s, e) => Agreement.Evolve(s, (IAgreementEvent)e), Agreement.OrganizationsNamedIn(c),
+            (s, e) => Agreement.Evolve(s, (IAgreementEvent)e), _ => Agreement.OrganizationsNamedIn(c),
             (s, d) => Agreement.Decide(c, s, d, settings), context, ct),
         _ => Task.FromResult(CommandResult.Rejected("", 0, ReasonCodes.UnknownCommand, $"{command.GetType().Name} is not a known command")),
     };
 
     private async Task<CommandResult> RunAsync<TState>(
         ICommand command, string streamId, TState initial, Func<TState, object, TState> evolve,
-        IReadOnlyList<string> organizationIds, Func<TState, OrgDirectory, Decision> decide,
+        Func<TState, IReadOnlyList<string>> organizationsNamedIn, Func<TState, OrgDirectory, Decision> decide,
         CommandContext? context, CancellationToken ct)
     {
         using var activity = Source.StartActivity("command " + command.GetType().Name);
@@ -49,18 +51,25 @@ public sealed class CommandHandler(
             return CommandResult.Rejected(streamId, 0, ReasonCodes.MissingField, "the command id is empty");
         if (await store.FindCommandAsync(command.CommandId, ct).ConfigureAwait(false) is { } earlier)
             return Repeat(earlier);
+        if (await store.FindRejectionAsync(command.CommandId, ct).ConfigureAwait(false) is { } refused)
+            return Repeat(refused);
 
         var metadata = new EventMetadata(context?.CorrelationId ?? command.CommandId, context?.CausationId,
             command.Actor.UserId, command.Actor.OrganizationId, command.Actor.Side.ToString(), command.CommandId);
         for (var attempt = 1; ; attempt++)
         {
             var (state, version) = await store.AggregateStreamAsync(streamId, registry, initial, evolve, ct: ct).ConfigureAwait(false);
+            var organizationIds = organizationsNamedIn(state);
             var directory = organizationIds.Count == 0 ? OrgDirectory.Empty : await orgs.LoadAsync(organizationIds, ct).ConfigureAwait(false);
             var decision = decide(state, directory);
             if (decision.Rejection is { } rejection)
             {
                 activity?.SetTag("command.rejected", rejection.Code);
-                return CommandResult.Rejected(streamId, version, rejection.Code, rejection.Message);
+                var stored = await store.RecordRejectionAsync(command.CommandId, streamId, version, rejection.Code, rejection.Message, ct)
+                    .ConfigureAwait(false);
+                return stored.Code == rejection.Code && stored.Message == rejection.Message
+                    ? CommandResult.Rejected(streamId, version, rejection.Code, rejection.Message)
+                    : Repeat(stored);
             }
 
             var events = decision.Events.Select(e => registry.ToEventData(e, e.OccurredAt, metadata)).ToList();
@@ -87,4 +96,7 @@ public sealed class CommandHandler(
 
     private static CommandResult Repeat(AppendResult earlier) =>
         new(true, earlier.StreamId, earlier.ToVersion, [], Duplicate: true);
+
+    private static CommandResult Repeat(CommandRejection earlier) =>
+        CommandResult.Rejected(earlier.StreamId, earlier.Version, earlier.Code, earlier.Message) with { Duplicate = true };
 }

@@ -7,7 +7,7 @@ namespace CoManagement.Contracts;
 /// </summary>
 public sealed record SignAgreement(
     string? CommandId, Actor Actor, string AgreementId, string Title, string OutflowDepartmentId, string InflowDepartmentId,
-    IReadOnlyList<string>? ExtraPartyIds, IReadOnlyList<string> Commitments, int InformationSharingDays,
+    IReadOnlyList<string>? ExtraPartyIds, IReadOnlyList<string> Commitments, int? InformationSharingDays,
     DateTimeOffset SignedAt) : ICommandMessage;
 
 /// <summary>Sent by a party department: a 会商, with the action items agreed there (the list may be empty).</summary>

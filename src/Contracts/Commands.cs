@@ -7,8 +7,12 @@ namespace CoManagement.Contracts;
 /// <see cref="CommandAccepted"/> or <see cref="CommandRejected"/>.
 /// <para>
 /// <see cref="CommandId"/> (a UUID chosen by the sender) makes the command idempotent for ever: sending it again appends
-/// nothing and is answered as a duplicate. When it is null the message id is used, so a redelivered message is
-/// recognised too.
+/// nothing and gets the first answer again — accepted as a duplicate, or the same rejection, even if the command would be
+/// accepted now (to try again after a rejection, send a new command id). When it is null the message id is used, so a
+/// redelivered message is recognised too.
+/// The actor's organisation must exist and be on the side the actor names; commands on the formal relationship
+/// (registering, requesting a transfer, recording a return, suspending, restoring, concluding) come from the member's
+/// formal branch or an organisation above it (an inflow organisation that found a member may register them too).
 /// Enumerations travel as their names (case-insensitive); times are ISO 8601 with an offset.
 /// A message the service cannot read (a missing field, an unknown name, a malformed id) is not answered: it goes to
 /// the queue's <c>_error</c> queue with the reason in its <c>MT-Fault-Message</c> header.

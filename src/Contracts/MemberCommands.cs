@@ -42,7 +42,7 @@ public sealed record RecordCareVisit(
 /// Unqualified.
 /// </summary>
 public sealed record RecordAppraisal(
-    string? CommandId, Actor Actor, string MemberId, int Year, string Result, string OrganizationId, DateTimeOffset AppraisedAt) : ICommandMessage;
+    string? CommandId, Actor Actor, string MemberId, int? Year, string Result, string OrganizationId, DateTimeOffset AppraisedAt) : ICommandMessage;
 
 /// <summary>Sent by either side; a null field is left as it is, at least one must be given.</summary>
 public sealed record ChangeDetails(
@@ -52,7 +52,7 @@ public sealed record ChangeDetails(
 public sealed record MoveOn(
     string? CommandId, Actor Actor, string MemberId, string DestinationRegion, string DestinationPlace, DateTimeOffset MovedAt) : ICommandMessage;
 
-/// <summary>Sent by the outflow side: move the formal relationship to an inflow-side organisation.</summary>
+/// <summary>Sent by the formal branch or an organisation above it: move the formal relationship to an inflow-side branch.</summary>
 public sealed record RequestTransfer(
     string? CommandId, Actor Actor, string MemberId, string ReceivingOrgId, DateTimeOffset RequestedAt) : ICommandMessage;
 
@@ -63,9 +63,9 @@ public sealed record AcceptTransfer(string? CommandId, Actor Actor, string Membe
 public sealed record RejectTransfer(
     string? CommandId, Actor Actor, string MemberId, string Reason, DateTimeOffset RejectedAt) : ICommandMessage;
 
-/// <summary>返回, sent by the outflow side: the member is back at the formal branch; the episode closes.</summary>
+/// <summary>返回, sent by the formal branch or an organisation above it: the member is back; the episode closes.</summary>
 public sealed record RecordReturn(
-    string? CommandId, Actor Actor, string MemberId, bool CardHandedIn, DateTimeOffset ReturnedAt) : ICommandMessage;
+    string? CommandId, Actor Actor, string MemberId, bool? CardHandedIn, DateTimeOffset ReturnedAt) : ICommandMessage;
 
 /// <summary>Sent by either side after a month without contact.</summary>
 public sealed record MarkLostContact(string? CommandId, Actor Actor, string MemberId, DateTimeOffset LostAt) : ICommandMessage;
@@ -73,11 +73,11 @@ public sealed record MarkLostContact(string? CommandId, Actor Actor, string Memb
 /// <summary>Sent by either side.</summary>
 public sealed record MarkFound(string? CommandId, Actor Actor, string MemberId, DateTimeOffset FoundAt) : ICommandMessage;
 
-/// <summary>停止党籍, sent by the outflow side after a long loss of contact.</summary>
+/// <summary>停止党籍, sent by the formal branch or an organisation above it after a long loss of contact.</summary>
 public sealed record SuspendMembership(string? CommandId, Actor Actor, string MemberId, DateTimeOffset SuspendedAt) : ICommandMessage;
 
-/// <summary>Sent by the outflow side within the restorable window.</summary>
+/// <summary>Sent by the formal branch or an organisation above it within the restorable window.</summary>
 public sealed record RestoreMembership(string? CommandId, Actor Actor, string MemberId, DateTimeOffset RestoredAt) : ICommandMessage;
 
-/// <summary>Sent by the outflow side once the restorable window has passed; the membership ends.</summary>
+/// <summary>Sent by the formal branch or an organisation above it once the restorable window has passed; the membership ends.</summary>
 public sealed record ConcludeSuspension(string? CommandId, Actor Actor, string MemberId, DateTimeOffset ConcludedAt) : ICommandMessage;

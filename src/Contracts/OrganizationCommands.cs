@@ -26,4 +26,4 @@ public sealed record CloseOrganization(string? CommandId, Actor Actor, string Or
 /// EffectiveCoverage | InProvinceCoverage | OutOfProvinceCoverage | TransferRate | ContactRate | ParticipationRate.
 /// </summary>
 public sealed record SetTarget(
-    string? CommandId, Actor Actor, string OrganizationId, string Metric, int Year, decimal Value, DateTimeOffset SetAt) : ICommandMessage;
+    string? CommandId, Actor Actor, string OrganizationId, string Metric, int? Year, decimal? Value, DateTimeOffset SetAt) : ICommandMessage;

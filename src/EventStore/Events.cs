@@ -55,6 +55,9 @@ public sealed record RecordedEvent(
 }
 
 /// <summary>The outcome of an append: the versions written, their global positions, and whether it was a repeat.</summary>
+/// <summary>A command the caller rejected, stored under its id so that sending it again gets the same answer.</summary>
+public sealed record CommandRejection(string StreamId, long Version, string Code, string Message, DateTimeOffset RecordedTime);
+
 public sealed record AppendResult(
     string StreamId,
     long FromVersion,

@@ -67,6 +67,43 @@ public sealed partial class PostgresEventStore
             new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero), Duplicate: true);
     }
 
+    /// <summary>
+    /// Stores that <paramref name="commandId"/> was rejected, for ever (no event is written). The first rejection stored
+    /// wins: what comes back is the stored one, which a repeat of the command should be answered with.
+    /// </summary>
+    public async Task<CommandRejection> RecordRejectionAsync(Guid commandId, string streamId, long version, string code, string message,
+        CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(Sql.RecordRejection);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = commandId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
+        // Under READ COMMITTED a rejection committed by another session after this statement's snapshot was taken makes
+        // the insert do nothing and stays invisible to the statement's own read: a second statement sees it.
+        return await ReadRejectionAsync(cmd, ct).ConfigureAwait(false)
+            ?? await FindRejectionAsync(commandId, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"rejection of command {commandId} was neither stored nor found");
+    }
+
+    /// <summary>The stored rejection of a command id, if it was ever rejected.</summary>
+    public async Task<CommandRejection?> FindRejectionAsync(Guid commandId, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(Sql.FindRejection);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = commandId });
+        return await ReadRejectionAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<CommandRejection?> ReadRejectionAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            return null;
+        return new CommandRejection(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero));
+    }
+
     private async Task<IReadOnlyList<AppendResult>> AppendInOwnTransactionAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -13,6 +13,21 @@ internal sealed class StoreSql(StoreNames names)
     public string FindCommand { get; } = names.Render(
         "SELECT stream_id, from_version, to_version, positions, recorded_time FROM {schema}.commands WHERE command_id = $1");
 
+    /// <summary>The first rejection of a command id wins: a concurrent second one reads it back.</summary>
+    public string RecordRejection { get; } = names.Render("""
+        WITH stored AS (
+            INSERT INTO {schema}.rejected_commands (command_id, stream_id, version, code, message) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (command_id) DO NOTHING
+            RETURNING stream_id, version, code, message, recorded_time)
+        SELECT * FROM stored
+        UNION ALL
+        SELECT stream_id, version, code, message, recorded_time FROM {schema}.rejected_commands
+         WHERE command_id = $1 AND NOT EXISTS (SELECT 1 FROM stored)
+        """);
+
+    public string FindRejection { get; } = names.Render(
+        "SELECT stream_id, version, code, message, recorded_time FROM {schema}.rejected_commands WHERE command_id = $1");
+
     public string FeedHead { get; } = names.Render("SELECT head FROM {schema}.feed_head()");
 
     public string FeedStatus { get; } = names.Render("SELECT * FROM {schema}.feed_status()");

@@ -55,6 +55,37 @@ public sealed class Handling_commands(HandlerFixture f) : IClassFixture<HandlerF
     }
 
     [Fact]
+    public async Task a_rejected_command_sent_again_gets_its_first_answer_even_when_it_would_now_be_accepted()
+    {
+        var member = NewMember();
+        var report = Report(member);
+        var first = await f.Handler.HandleAsync(report);
+        first.ReasonCode.ShouldBe(ReasonCodes.MemberNoOpenEpisode);
+        (await f.Handler.HandleAsync(Register(member))).Accepted.ShouldBeTrue();
+
+        var again = await f.Handler.HandleAsync(report);
+
+        again.Accepted.ShouldBeFalse();
+        again.Duplicate.ShouldBeTrue();
+        again.ReasonCode.ShouldBe(ReasonCodes.MemberNoOpenEpisode);
+        again.Message.ShouldBe(first.Message);
+        (await f.Store.GetStreamVersionAsync(Streams.Member(member))).ShouldBe(1, "the repeat appended nothing");
+        (await f.Handler.HandleAsync(report with { CommandId = Guid.NewGuid() })).Accepted.ShouldBeTrue("a new command id is decided afresh");
+    }
+
+    [Fact]
+    public async Task the_first_rejection_stored_for_a_command_id_wins()
+    {
+        var id = Guid.NewGuid();
+        var first = await f.Store.RecordRejectionAsync(id, "member-x", 0, "first.code", "first");
+        var second = await f.Store.RecordRejectionAsync(id, "member-x", 3, "second.code", "second");
+
+        second.ShouldBe(first);
+        (await f.Store.FindRejectionAsync(id)).ShouldBe(first);
+        (await f.Store.FindRejectionAsync(Guid.NewGuid())).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task concurrent_commands_on_one_member_resolve_by_retry_with_nothing_lost_or_duplicated()
     {
         var member = NewMember();

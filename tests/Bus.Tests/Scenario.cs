@@ -94,7 +94,7 @@ public sealed class Scenario
     public IEnumerable<Step> ReturnedMember(string m) =>
     [
         new(Register(m, On(2021, 3, 1))),
-        new(new RecordReturn(null, InflowClerk, m, true, On(2021, 9, 1)), Rejects: "actor.wrong-side"),
+        new(new RecordReturn(null, InflowClerk, m, true, On(2021, 9, 1)), Rejects: "actor.not-responsible"),
         new(new RecordReturn(null, OutflowClerk, m, true, On(2021, 9, 1))),
     ];
 

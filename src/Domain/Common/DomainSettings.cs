@@ -22,6 +22,9 @@ public sealed record DomainSettings
 
     public TimeSpan SuspensionRestorableWithin { get; init; } = TimeSpan.FromDays(730);
 
+    /// <summary>How far ahead of the service's clock a sender's clock may run: a business time up to this much after now is taken.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
     public int MaxTextLength { get; init; } = 200;
 
     public int MaxIdLength { get; init; } = 64;

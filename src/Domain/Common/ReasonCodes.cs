@@ -10,10 +10,12 @@ public static class ReasonCodes
     public const string FieldTooLong = "command.field-too-long";
     public const string InvalidValue = "command.invalid-value";
     public const string TimeInFuture = "command.time-in-future";
+    public const string InvalidCharacters = "command.invalid-characters";
     public const string WrongStream = "command.wrong-stream";
     public const string UnknownCommand = "command.unknown";
 
     public const string ActorWrongSide = "actor.wrong-side";
+    public const string ActorNotResponsible = "actor.not-responsible";
 
     public const string MemberInvalidRegionCode = "member.invalid-region-code";
     public const string MemberInvalidPhone = "member.invalid-phone";
@@ -22,6 +24,9 @@ public static class ReasonCodes
     public const string MemberOverlapsPreviousEpisode = "member.overlaps-previous-episode";
     public const string MemberNoOpenEpisode = "member.no-open-episode";
     public const string MemberTimeBeforeEpisode = "member.time-before-episode";
+    public const string MemberTimeOutOfOrder = "member.time-out-of-order";
+    public const string MemberNotFormalOrg = "member.not-formal-org";
+    public const string MemberBranchOutsidePlacingOrg = "member.branch-outside-placing-org";
     public const string MemberMembershipEnded = "member.membership-ended";
     public const string MemberAlreadyReported = "member.already-reported";
     public const string MemberNotReported = "member.not-reported";

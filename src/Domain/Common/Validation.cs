@@ -36,22 +36,26 @@ internal readonly partial struct Validation
         Rejection is not null || items is null ? this : items.Aggregate(this, check);
 
     public Validation Id(string? value, string field) =>
-        Required(value, field).Max(value, settings.MaxIdLength, field);
+        Required(value, field).Max(value, settings.MaxIdLength, field).Characters(value, field, lineBreaks: false);
 
     public Validation OptionalId(string? value, string field) => value is null ? this : Id(value, field);
 
     public Validation Text(string? value, string field) =>
-        Required(value, field).Max(value, settings.MaxTextLength, field);
+        Required(value, field).Max(value, settings.MaxTextLength, field).Characters(value, field, lineBreaks: true);
 
-    public Validation OptionalText(string? value, string field) => Max(value, settings.MaxTextLength, field);
+    public Validation OptionalText(string? value, string field) =>
+        Max(value, settings.MaxTextLength, field).Characters(value, field, lineBreaks: true);
 
     public Validation Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
         That(Enum.IsDefined(value), ReasonCodes.InvalidValue, $"{field} has no value '{value}'");
 
-    /// <summary>A business time: present, and not after the command's <c>Now</c> (nothing is recorded in advance).</summary>
+    /// <summary>
+    /// A business time: present, and not after the command's <c>Now</c> (nothing is recorded in advance), give or take
+    /// the sender's clock running ahead by up to <see cref="DomainSettings.ClockSkew"/>.
+    /// </summary>
     public Validation Time(DateTimeOffset value, string field) =>
         That(value != default, ReasonCodes.MissingField, $"{field} is required")
-        .That(value <= now, ReasonCodes.TimeInFuture, $"{field} {value:O} is after now {now:O}");
+        .That(value <= now + settings.ClockSkew, ReasonCodes.TimeInFuture, $"{field} {value:O} is after now {now:O}");
 
     /// <summary>A deadline: present, may lie in the future.</summary>
     public Validation Deadline(DateTimeOffset value, string field) =>
@@ -72,6 +76,29 @@ internal readonly partial struct Validation
 
     private Validation Required(string? value, string field) =>
         That(!string.IsNullOrWhiteSpace(value), ReasonCodes.MissingField, $"{field} is required");
+
+    /// <summary>
+    /// No control characters (a text may keep tabs and line breaks) and no half of a surrogate pair: PostgreSQL stores
+    /// neither a NUL nor a lone surrogate, and nobody means them.
+    /// </summary>
+    private Validation Characters(string? value, string field, bool lineBreaks) =>
+        That(value is null || IsClean(value, lineBreaks), ReasonCodes.InvalidCharacters,
+            $"{field} holds a control character or a broken surrogate pair");
+
+    private static bool IsClean(string value, bool lineBreaks)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) && !(lineBreaks && c is '\t' or '\n' or '\r'))
+                return false;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c))
+                return false;
+        }
+        return true;
+    }
 
     private Validation Max(string? value, int max, string field) =>
         That(value is null || value.Length <= max, ReasonCodes.FieldTooLong, $"{field} is longer than {max} characters");

@@ -59,6 +59,9 @@ public sealed record Episode
 
     public DateTimeOffset? LostAt { get; init; }
 
+    /// <summary>When the member was last found again after being lost.</summary>
+    public DateTimeOffset? FoundAt { get; init; }
+
     public DateTimeOffset? SuspendedAt { get; init; }
 
     public bool CardHandedIn { get; init; }
@@ -66,6 +69,19 @@ public sealed record Episode
     public EpisodeOutcome? Outcome { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>
+    /// The business time of the episode's latest change of state (start, report, placement, move, transfer request or
+    /// answer, lost, found, suspension, restoration): a later change may not be dated before it.
+    /// </summary>
+    public DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>The latest business time of any of the episode's events: the episode may not close before it.</summary>
+    public DateTimeOffset LastEventAt { get; init; }
+
+    /// <summary>When the member was last seen or heard from: a contact, an activity, a care visit, a report, a placement, being found.</summary>
+    public DateTimeOffset LastSeenAt => new[] { LastContactAt, LastActivityAt, LastCareVisitAt, ReportedAt, PlacedAt, FoundAt }
+        .Aggregate(StartedAt, (latest, at) => at > latest ? at.Value : latest);
 
     public bool IsOpen => Outcome is null;
 

@@ -15,15 +15,22 @@ public static class Member
 
     public static MemberState Fold(IEnumerable<IMemberEvent> events) => events.Aggregate(Initial, Evolve);
 
-    /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
-    public static IReadOnlyList<string> OrganizationsNamedIn(IMemberCommand command) => command switch
+    /// <summary>
+    /// The organisations whose facts the handler must put in the directory for <paramref name="command"/> on a member in
+    /// <paramref name="state"/>: those the command names, the actor's (its side is checked) and the member's formal one
+    /// (only it and the organisations above it decide on the formal relationship).
+    /// </summary>
+    public static IReadOnlyList<string> OrganizationsNamedIn(IMemberCommand command, MemberState state) =>
+        OrgDirectory.Ids([.. Named(command), command.Actor?.OrganizationId, state.FormalOrgId]);
+
+    private static IEnumerable<string?> Named(IMemberCommand command) => command switch
     {
-        RegisterOutflow c => OrgDirectory.Ids(c.OutflowOrgId),
-        ReportAtInflow c => OrgDirectory.Ids(c.InflowOrgId),
-        PlaceInBranch c => OrgDirectory.Ids(c.InflowOrgId, c.BranchId),
-        RecordActivity c => OrgDirectory.Ids(c.OrganizationId),
-        RecordAppraisal c => OrgDirectory.Ids(c.OrganizationId),
-        RequestTransfer c => OrgDirectory.Ids(c.ReceivingOrgId),
+        RegisterOutflow c => [c.OutflowOrgId],
+        ReportAtInflow c => [c.InflowOrgId],
+        PlaceInBranch c => [c.InflowOrgId, c.BranchId],
+        RecordActivity c => [c.OrganizationId],
+        RecordAppraisal c => [c.OrganizationId],
+        RequestTransfer c => [c.ReceivingOrgId],
         _ => [],
     };
 
@@ -35,6 +42,8 @@ public static class Member
             return No(ReasonCodes.WrongStream, $"command for '{command.MemberId}' sent to '{id}'");
         if (IsTerminal(state))
             return No(ReasonCodes.MemberMembershipEnded, "the membership has ended");
+        if (Acting(command.Actor, orgs) is { } notActing)
+            return notActing;
 
         return command switch
         {
@@ -51,18 +60,19 @@ public static class Member
             ChangeDetails c => ChangeDetails(c, state),
             MoveOn c => MoveOn(c, state),
             RequestTransfer c => RequestTransfer(c, state, orgs),
-            AcceptTransfer c => Transferring(state, c.AcceptedAt, c.Actor)
+            AcceptTransfer c => Transferring(state, c.AcceptedAt, c.Actor, Dated.AfterLastEvent)
                 ?? Accept(new TransferAccepted(c.MemberId, state.Episode!.Number, state.Episode.TransferToOrgId!, c.AcceptedAt)),
-            RejectTransfer c => Transferring(state, c.RejectedAt, c.Actor)
+            RejectTransfer c => Transferring(state, c.RejectedAt, c.Actor, Dated.AfterLastChange)
                 ?? Accept(new TransferRejected(c.MemberId, state.Episode!.Number, state.Episode.TransferToOrgId!, c.Reason, c.RejectedAt)),
-            RecordReturn c => OnSide(c.Actor, Side.Outflow, "record a return") ?? Active(state, c.ReturnedAt, blockTransfer: true)
+            RecordReturn c => Active(state, c.ReturnedAt, blockTransfer: true, Dated.AfterLastEvent)
+                ?? Responsible(c.Actor, state.FormalOrgId, orgs, "record a return")
                 ?? Accept(new Returned(c.MemberId, state.Episode!.Number, c.CardHandedIn, c.ReturnedAt)),
             MarkLostContact c => MarkLost(c, state, settings),
             MarkFound c => MarkFound(c, state),
-            SuspendMembership c => Suspend(c, state, settings),
-            RestoreMembership c => SuspensionOutcome(c.Actor, c.RestoredAt, state, settings, restore: true)
+            SuspendMembership c => Suspend(c, state, orgs, settings),
+            RestoreMembership c => SuspensionOutcome(c.Actor, c.RestoredAt, state, orgs, settings, restore: true)
                 ?? Accept(new MembershipRestored(c.MemberId, state.Episode!.Number, c.RestoredAt)),
-            ConcludeSuspension c => SuspensionOutcome(c.Actor, c.ConcludedAt, state, settings, restore: false)
+            ConcludeSuspension c => SuspensionOutcome(c.Actor, c.ConcludedAt, state, orgs, settings, restore: false)
                 ?? Accept(new SuspensionConcluded(c.MemberId, state.Episode!.Number, c.ConcludedAt)),
             _ => No(ReasonCodes.UnknownCommand, $"{command.GetType().Name} is not a member command"),
         };
@@ -91,11 +101,28 @@ public static class Member
                     ActivityCardNo = r.ActivityCardNo,
                     DepartedAt = r.DepartedAt,
                     RegisteredAt = r.RegisteredAt,
+                    ChangedAt = r.DepartedAt < r.RegisteredAt ? r.DepartedAt : r.RegisteredAt,
+                    LastEventAt = r.DepartedAt > r.RegisteredAt ? r.DepartedAt : r.RegisteredAt,
                 },
             };
         }
 
-        var e = state.Episode ?? throw new InvalidOperationException($"{@event.GetType().Name} before any episode");
+        // A view as of a business time folds the events dated by then, in stream order: a fact entered late may come
+        // without its episode's registration (dated after it) or after a later episode began. It is no part of the
+        // episode shown, so it changes nothing. In a whole stream every event follows its own episode's registration.
+        if (state.Episode is not { } e || @event.Episode != e.Number)
+            return state;
+        var next = Apply(state, e, @event);
+        var changed = next.Episode! with { LastEventAt = Latest(e.LastEventAt, @event.OccurredAt) };
+        return next with { Episode = IsChangeOfState(@event) ? changed with { ChangedAt = Latest(e.ChangedAt, @event.OccurredAt) } : changed };
+    }
+
+    /// <summary>Facts logged about an open episode (contacts, activities, visits, appraisals, details) may be entered late; the rest may not.</summary>
+    private static bool IsChangeOfState(IMemberEvent @event) =>
+        @event is not (ContactLogged or ActivityAttended or CareVisitRecorded or AppraisalRecorded or DetailsChanged);
+
+    private static MemberState Apply(MemberState state, Episode e, IMemberEvent @event)
+    {
         return @event switch
         {
             ReportedAtInflow x => state with
@@ -138,7 +165,7 @@ public static class Member
             TransferRejected => state with { Episode = e with { TransferToOrgId = null, TransferRequestedAt = null } },
             Returned x => state with { Episode = e with { Outcome = EpisodeOutcome.Returned, CardHandedIn = x.CardHandedIn, ClosedAt = x.ReturnedAt } },
             LostContactMarked x => state with { Episode = e with { LostAt = x.LostAt } },
-            FoundAgain => state with { Episode = e with { LostAt = null } },
+            FoundAgain x => state with { Episode = e with { LostAt = null, FoundAt = x.FoundAt } },
             MembershipSuspended x => state with { Episode = e with { SuspendedAt = x.SuspendedAt } },
             MembershipRestored => state with { Episode = e with { SuspendedAt = null, LostAt = null } },
             SuspensionConcluded x => state with { Episode = e with { Outcome = EpisodeOutcome.MembershipEnded, ClosedAt = x.ConcludedAt } },
@@ -153,8 +180,12 @@ public static class Member
         var startsAt = c.DepartedAt < c.RegisteredAt ? c.DepartedAt : c.RegisteredAt;
         if (s.Episode?.ClosedAt is { } closed && startsAt < closed)
             return No(ReasonCodes.MemberOverlapsPreviousEpisode, $"episode {s.Episode.Number} closed at {closed:O}, after this one starts");
+        if (s.FormalOrgId is { } formal && formal != c.OutflowOrgId)
+            return No(ReasonCodes.MemberNotFormalOrg, $"the formal relationship sits with '{formal}': it moves only by a transfer");
         // No side check: after a transfer the formal branch may be one that was labelled inflow-side.
         return orgs.Require(c.OutflowOrgId, "formal branch", kinds: OrganizationKinds.Branches)
+            // An inflow organisation that found the member (组织找党员) registers them too; the bilateral view shows it.
+            ?? (c.Actor.Side == Side.Inflow ? null : Responsible(c.Actor, c.OutflowOrgId, orgs, "register an outflow"))
             ?? Accept(new OutflowRegistered(
                 c.MemberId, s.EpisodeCount + 1, c.MemberName, c.IdNumber, c.OutflowOrgId, c.Reason,
                 RegionCode.Parse(c.DestinationRegion), c.DestinationPlace, c.Employer, c.ContactPhone, c.ActivityCardNo,
@@ -163,7 +194,7 @@ public static class Member
 
     private static Decision Report(ReportAtInflow c, MemberState s, OrgDirectory orgs)
     {
-        if (Active(s, c.ReportedAt, blockTransfer: true) is { } no)
+        if (Active(s, c.ReportedAt, blockTransfer: true, Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         if (e.ReportedAt is not null && e.InflowOrgId == c.InflowOrgId)
@@ -178,7 +209,7 @@ public static class Member
 
     private static Decision Place(PlaceInBranch c, MemberState s, OrgDirectory orgs)
     {
-        if (Active(s, c.PlacedAt, blockTransfer: true) is { } no)
+        if (Active(s, c.PlacedAt, blockTransfer: true, Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         if (e.ReportedAt is null)
@@ -187,6 +218,7 @@ public static class Member
             return Decision.Nothing;
         return orgs.Require(c.InflowOrgId, "inflow organisation", Side.Inflow)
             ?? orgs.Require(c.BranchId, "branch", kinds: OrganizationKinds.Branches)
+            ?? BranchOf(c.InflowOrgId, orgs.Find(c.BranchId)!)
             ?? Accept(new PlacedInBranch(c.MemberId, e.Number, c.InflowOrgId, c.BranchId, c.PlacedAt));
     }
 
@@ -201,6 +233,8 @@ public static class Member
             return earlier == c.Result ? Decision.Nothing
                 : No(ReasonCodes.MemberAlreadyAppraised, $"{c.Year} was already appraised as {earlier}");
         return orgs.Require(c.OrganizationId, "appraising organisation")
+            ?? (orgs.Find(c.OrganizationId) is var f && (f!.Side == Side.Inflow || OrganizationKinds.OutflowOutposts.Contains(f.Kind)) ? null
+                : No(ReasonCodes.OrgWrongSide, $"'{c.OrganizationId}' is an outflow-side {f.Kind}: the member's place at the destination appraises"))
             ?? Accept(new AppraisalRecorded(c.MemberId, e.Number, c.Year, c.Result, c.OrganizationId, c.AppraisedAt));
     }
 
@@ -219,7 +253,7 @@ public static class Member
 
     private static Decision MoveOn(MoveOn c, MemberState s)
     {
-        if (Active(s, c.MovedAt, blockTransfer: true) is { } no)
+        if (Active(s, c.MovedAt, blockTransfer: true, Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         var destination = RegionCode.Parse(c.DestinationRegion);
@@ -230,7 +264,7 @@ public static class Member
 
     private static Decision RequestTransfer(RequestTransfer c, MemberState s, OrgDirectory orgs)
     {
-        if (Active(s, c.RequestedAt) is { } no)
+        if (Active(s, c.RequestedAt, dated: Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         if (e.TransferToOrgId is { } pending)
@@ -240,13 +274,14 @@ public static class Member
             return No(ReasonCodes.MemberNotReported, "a transfer needs a report at the current destination");
         if (c.ReceivingOrgId == s.FormalOrgId)
             return No(ReasonCodes.MemberTransferToOwnOrg, $"'{c.ReceivingOrgId}' already holds the relationship");
-        return orgs.Require(c.ReceivingOrgId, "receiving organisation", Side.Inflow)
+        return Responsible(c.Actor, s.FormalOrgId, orgs, "request a transfer")
+            ?? orgs.Require(c.ReceivingOrgId, "receiving organisation", Side.Inflow, OrganizationKinds.Branches)
             ?? Accept(new TransferRequested(c.MemberId, e.Number, c.ReceivingOrgId, c.RequestedAt));
     }
 
     private static Decision MarkLost(MarkLostContact c, MemberState s, DomainSettings settings)
     {
-        if (Open(s, c.LostAt) is { } no)
+        if (Open(s, c.LostAt, Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         if (e.SuspendedAt is not null)
@@ -255,15 +290,14 @@ public static class Member
             return Decision.Nothing;
         if (e.TransferToOrgId is { } pending)
             return No(ReasonCodes.MemberTransferPending, $"a transfer to '{pending}' is pending");
-        var lastContact = e.LastContactAt ?? e.StartedAt;
-        if (c.LostAt - lastContact < settings.ContactOverdue)
-            return No(ReasonCodes.MemberRecentlyContacted, $"last contact {lastContact:O} is less than {settings.ContactOverdue.TotalDays} days before");
+        if (c.LostAt - e.LastSeenAt < settings.ContactOverdue)
+            return No(ReasonCodes.MemberRecentlyContacted, $"last seen or heard from at {e.LastSeenAt:O}, less than {settings.ContactOverdue.TotalDays} days before");
         return Accept(new LostContactMarked(c.MemberId, e.Number, c.LostAt));
     }
 
     private static Decision MarkFound(MarkFound c, MemberState s)
     {
-        if (Open(s, c.FoundAt) is { } no)
+        if (Open(s, c.FoundAt, Dated.AfterLastChange) is { } no)
             return no;
         var e = s.Episode!;
         if (e.SuspendedAt is not null)
@@ -273,9 +307,9 @@ public static class Member
         return Accept(new FoundAgain(c.MemberId, e.Number, c.FoundAt));
     }
 
-    private static Decision Suspend(SuspendMembership c, MemberState s, DomainSettings settings)
+    private static Decision Suspend(SuspendMembership c, MemberState s, OrgDirectory orgs, DomainSettings settings)
     {
-        if ((OnSide(c.Actor, Side.Outflow, "suspend a membership") ?? Open(s, c.SuspendedAt)) is { } no)
+        if ((Open(s, c.SuspendedAt, Dated.AfterLastChange) ?? Responsible(c.Actor, s.FormalOrgId, orgs, "suspend a membership")) is { } no)
             return no;
         var e = s.Episode!;
         if (e.SuspendedAt is not null)
@@ -287,9 +321,10 @@ public static class Member
         return Accept(new MembershipSuspended(c.MemberId, e.Number, c.SuspendedAt));
     }
 
-    private static Rejection? SuspensionOutcome(Actor actor, DateTimeOffset at, MemberState s, DomainSettings settings, bool restore)
+    private static Rejection? SuspensionOutcome(Actor actor, DateTimeOffset at, MemberState s, OrgDirectory orgs, DomainSettings settings, bool restore)
     {
-        if ((OnSide(actor, Side.Outflow, restore ? "restore a membership" : "conclude a suspension") ?? Open(s, at)) is { } no)
+        if ((Open(s, at, restore ? Dated.AfterLastChange : Dated.AfterLastEvent)
+             ?? Responsible(actor, s.FormalOrgId, orgs, restore ? "restore a membership" : "conclude a suspension")) is { } no)
             return no;
         if (s.Episode!.SuspendedAt is not { } suspendedAt)
             return No(ReasonCodes.MemberNotSuspended, "the membership is not suspended");
@@ -302,9 +337,9 @@ public static class Member
         };
     }
 
-    private static Rejection? Transferring(MemberState s, DateTimeOffset at, Actor actor)
+    private static Rejection? Transferring(MemberState s, DateTimeOffset at, Actor actor, Dated dated)
     {
-        if (Open(s, at) is { } no)
+        if (Open(s, at, dated) is { } no)
             return no;
         if (s.Episode!.TransferToOrgId is not { } receiver)
             return No(ReasonCodes.MemberNoTransferPending, "no transfer is pending");
@@ -312,16 +347,34 @@ public static class Member
             : No(ReasonCodes.MemberNotReceivingOrg, $"only '{receiver}' may answer this transfer");
     }
 
-    /// <summary>An open episode that <paramref name="at"/> falls in.</summary>
-    private static Rejection? Open(MemberState s, DateTimeOffset at) => s.OpenEpisode switch
+    /// <summary>How a command's business time must stand to the episode's earlier events.</summary>
+    private enum Dated
+    {
+        /// <summary>A fact logged about the episode (a contact, an activity…): it may be entered late, within the episode.</summary>
+        MayBeLate,
+
+        /// <summary>A change of state: not before the last one, or a replay would show states in an impossible order.</summary>
+        AfterLastChange,
+
+        /// <summary>A close of the episode: not before any of its events.</summary>
+        AfterLastEvent,
+    }
+
+    /// <summary>An open episode that <paramref name="at"/> falls in, dated as <paramref name="dated"/> requires.</summary>
+    private static Rejection? Open(MemberState s, DateTimeOffset at, Dated dated = Dated.MayBeLate) => s.OpenEpisode switch
     {
         null => No(ReasonCodes.MemberNoOpenEpisode, "the member has no open mobility episode"),
         { } e when at < e.StartedAt => No(ReasonCodes.MemberTimeBeforeEpisode, $"{at:O} is before the episode started at {e.StartedAt:O}"),
+        { } e when dated == Dated.AfterLastChange && at < e.ChangedAt =>
+            No(ReasonCodes.MemberTimeOutOfOrder, $"{at:O} is before the member's last change of state at {e.ChangedAt:O}"),
+        { } e when dated == Dated.AfterLastEvent && at < e.LastEventAt =>
+            No(ReasonCodes.MemberTimeOutOfOrder, $"{at:O} is before the episode's last recorded event at {e.LastEventAt:O}"),
         _ => null,
     };
 
     /// <summary>An open episode with a reachable member; some steps also wait for a pending transfer to be answered.</summary>
-    private static Rejection? Active(MemberState s, DateTimeOffset at, bool blockTransfer = false) => Open(s, at) ?? s.Episode switch
+    private static Rejection? Active(MemberState s, DateTimeOffset at, bool blockTransfer = false, Dated dated = Dated.MayBeLate) =>
+        Open(s, at, dated) ?? s.Episode switch
     {
         { SuspendedAt: not null } => No(ReasonCodes.MemberSuspended, "the membership is suspended"),
         { LostAt: not null } => No(ReasonCodes.MemberLostContact, "the member is marked as lost: mark them found first"),
@@ -329,8 +382,27 @@ public static class Member
         _ => null,
     };
 
-    private static Rejection? OnSide(Actor actor, Side side, string what) =>
-        actor.Side == side ? null : No(ReasonCodes.ActorWrongSide, $"only the {side} side may {what}");
+    /// <summary>The actor's organisation exists, is open and is on the side the actor claims: the side events record comes from it.</summary>
+    private static Rejection? Acting(Actor actor, OrgDirectory orgs) =>
+        orgs.Require(actor.OrganizationId, "actor's organisation") ?? (orgs.Find(actor.OrganizationId)!.Side is var side && side == actor.Side
+            ? null
+            : No(ReasonCodes.ActorWrongSide, $"the actor claims the {actor.Side} side but '{actor.OrganizationId}' is on the {side} side"));
+
+    /// <summary>The formal organisation or one above it: only they decide on the formal relationship.</summary>
+    private static Rejection? Responsible(Actor actor, string? formalOrgId, OrgDirectory orgs, string what) =>
+        formalOrgId is not null && (actor.OrganizationId == formalOrgId || (orgs.Find(formalOrgId)?.AncestorIds?.Contains(actor.OrganizationId) ?? false))
+            ? null
+            : No(ReasonCodes.ActorNotResponsible, $"only '{formalOrgId}', which holds the formal relationship, or an organisation above it may {what}");
+
+    /// <summary>
+    /// A branch of the placing organisation's own tree, or a mobile-member branch (which the outflow side may set up in
+    /// the destination city).
+    /// </summary>
+    private static Rejection? BranchOf(string placingOrgId, OrgFacts branch) =>
+        branch.Kind == OrganizationKind.MobileBranch || branch.OrganizationId == placingOrgId
+        || (branch.AncestorIds?.Contains(placingOrgId) ?? false)
+            ? null
+            : No(ReasonCodes.MemberBranchOutsidePlacingOrg, $"branch '{branch.OrganizationId}' is not under '{placingOrgId}'");
 
     private static Rejection? Validate(IMemberCommand command, DomainSettings settings)
     {

@@ -4,7 +4,8 @@ namespace CoManagement.Domain.Organizations;
 
 /// <summary>
 /// What a decider may know about an organisation it does not own. <see cref="AncestorIds"/> runs from the root down to
-/// the parent; it is only needed to refuse a reparenting that would make a cycle, so it may be left empty elsewhere.
+/// the parent: a reparenting must not make a cycle, a branch must lie under the organisation placing a member in it,
+/// and only the organisations above a member's formal branch decide on the formal relationship.
 /// </summary>
 public sealed record OrgFacts(
     string OrganizationId,

@@ -16,7 +16,20 @@ internal static class Migrations
         (6, "bulk import without catalog writes per call", V6),
         (7, "projection definition versions", V7),
         (8, "bulk import without re-planning or TOAST truncation per call", V8),
+        (9, "rejected command ids", V9),
     ];
+
+    // Kept for ever, as accepted command ids are: a command sent again gets its first answer, a rejection included.
+    private const string V9 = """
+        CREATE TABLE {schema}.rejected_commands (
+            command_id     uuid        PRIMARY KEY,
+            stream_id      text        NOT NULL,
+            version        bigint      NOT NULL,
+            code           text        NOT NULL,
+            message        text        NOT NULL,
+            recorded_time  timestamptz NOT NULL DEFAULT clock_timestamp()
+        );
+        """;
 
     private const string V1 = """
         CREATE TABLE {schema}.events (

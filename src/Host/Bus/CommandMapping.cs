@@ -48,14 +48,14 @@ internal static class CommandMapping
             C.RecordActivity m => new RecordActivity(commandId, a, now, Req(m.MemberId), Req(m.OrganizationId), OneOf<ActivityKind>(m.Kind),
                 OneOf<AttendanceMode>(m.Mode), At(m.AttendedAt)),
             C.RecordCareVisit m => new RecordCareVisit(commandId, a, now, Req(m.MemberId), OneOf<CareVisitKind>(m.Kind), m.Note, At(m.VisitedAt)),
-            C.RecordAppraisal m => new RecordAppraisal(commandId, a, now, Req(m.MemberId), m.Year, OneOf<AppraisalResult>(m.Result),
+            C.RecordAppraisal m => new RecordAppraisal(commandId, a, now, Req(m.MemberId), Val(m.Year), OneOf<AppraisalResult>(m.Result),
                 Req(m.OrganizationId), At(m.AppraisedAt)),
             C.ChangeDetails m => new ChangeDetails(commandId, a, now, Req(m.MemberId), m.ContactPhone, m.Employer, m.Address, At(m.ChangedAt)),
             C.MoveOn m => new MoveOn(commandId, a, now, Req(m.MemberId), Req(m.DestinationRegion), Req(m.DestinationPlace), At(m.MovedAt)),
             C.RequestTransfer m => new RequestTransfer(commandId, a, now, Req(m.MemberId), Req(m.ReceivingOrgId), At(m.RequestedAt)),
             C.AcceptTransfer m => new AcceptTransfer(commandId, a, now, Req(m.MemberId), At(m.AcceptedAt)),
             C.RejectTransfer m => new RejectTransfer(commandId, a, now, Req(m.MemberId), Req(m.Reason), At(m.RejectedAt)),
-            C.RecordReturn m => new RecordReturn(commandId, a, now, Req(m.MemberId), m.CardHandedIn, At(m.ReturnedAt)),
+            C.RecordReturn m => new RecordReturn(commandId, a, now, Req(m.MemberId), Val(m.CardHandedIn), At(m.ReturnedAt)),
             C.MarkLostContact m => new MarkLostContact(commandId, a, now, Req(m.MemberId), At(m.LostAt)),
             C.MarkFound m => new MarkFound(commandId, a, now, Req(m.MemberId), At(m.FoundAt)),
             C.SuspendMembership m => new SuspendMembership(commandId, a, now, Req(m.MemberId), At(m.SuspendedAt)),
@@ -67,11 +67,11 @@ internal static class CommandMapping
             C.RenameOrganization m => new RenameOrganization(commandId, a, now, Req(m.OrganizationId), Req(m.Name), At(m.RenamedAt)),
             C.ReparentOrganization m => new ReparentOrganization(commandId, a, now, Req(m.OrganizationId), Req(m.ParentId), At(m.ReparentedAt)),
             C.CloseOrganization m => new CloseOrganization(commandId, a, now, Req(m.OrganizationId), At(m.ClosedAt)),
-            C.SetTarget m => new SetTarget(commandId, a, now, Req(m.OrganizationId), OneOf<TargetMetric>(m.Metric), m.Year, m.Value, At(m.SetAt)),
+            C.SetTarget m => new SetTarget(commandId, a, now, Req(m.OrganizationId), OneOf<TargetMetric>(m.Metric), Val(m.Year), Val(m.Value), At(m.SetAt)),
 
             C.SignAgreement m => new SignAgreement(commandId, a, now, Req(m.AgreementId), Req(m.Title), Req(m.OutflowDepartmentId),
                 Req(m.InflowDepartmentId), [.. (m.ExtraPartyIds ?? []).Select(id => Req(id, "extraPartyIds[]"))],
-                [.. Req(m.Commitments).Select(c => OneOf<Commitment>(c, "commitments[]"))], m.InformationSharingDays, At(m.SignedAt)),
+                [.. Req(m.Commitments).Select(c => OneOf<Commitment>(c, "commitments[]"))], Val(m.InformationSharingDays), At(m.SignedAt)),
             C.HoldConsultation m => new HoldConsultation(commandId, a, now, Req(m.AgreementId), Req(m.ConsultationId), Req(m.Topic),
                 [.. Req(m.ActionItems).Select(i => i is null ? throw Missing("actionItems[]")
                     : new ActionItem(Req(i.ItemId, "actionItems[].itemId"), Req(i.Text, "actionItems[].text"),
@@ -84,6 +84,9 @@ internal static class CommandMapping
     }
 
     private static T Req<T>(T? value, [CallerArgumentExpression(nameof(value))] string field = "") where T : class =>
+        value ?? throw Missing(field);
+
+    private static T Val<T>(T? value, [CallerArgumentExpression(nameof(value))] string field = "") where T : struct =>
         value ?? throw Missing(field);
 
     private static DateTimeOffset At(DateTimeOffset value, [CallerArgumentExpression(nameof(value))] string field = "") =>

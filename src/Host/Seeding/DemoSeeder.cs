@@ -108,7 +108,7 @@ public static class DemoSeeder
         var generator = new MemberGenerator(data, anchor);
         var members = data.Flows.Zip(counts).SelectMany(fc => Enumerable.Range(0, fc.Second).Select(i => (Flow: fc.First, Index: i))).ToList();
         var deciding = new Deciding(
-            new OrgDirectory(data.Organisations.Select(o => new OrgFacts(o.Id, o.Kind, o.Side, RegionCode.Parse(o.Region), IsOpen: true))),
+            new OrgDirectory(data.Organisations.Select(o => new OrgFacts(o.Id, o.Kind, o.Side, RegionCode.Parse(o.Region), IsOpen: true, Ancestors(data, o)))),
             services.GetRequiredService<DomainSettings>(), services.GetRequiredService<EventTypeRegistry>());
         if (path == SeedPath.Commands)
             await Timed("members (command handler)", () => ThroughCommandsAsync(store, handler, generator, members, deciding, run, ct)).ConfigureAwait(false);
@@ -371,6 +371,15 @@ public static class DemoSeeder
     }
 
     /// <summary>The member decider with what it needs, as the command handler would call it.</summary>
+    /// <summary>From the root down to the parent, as the handler's <c>OrgFactsReader</c> gives them.</summary>
+    private static IReadOnlyList<string> Ancestors(SeedData data, OrgSpec org)
+    {
+        var ancestors = new List<string>();
+        for (var parent = org.Parent; parent is not null; parent = data.ById[parent].Parent)
+            ancestors.Insert(0, parent);
+        return ancestors;
+    }
+
     private sealed class Deciding(OrgDirectory directory, DomainSettings settings, EventTypeRegistry registry)
     {
         /// <summary>

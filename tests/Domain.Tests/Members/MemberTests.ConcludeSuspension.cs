@@ -26,8 +26,8 @@ public partial class MemberTests
         Given(LostMember).When(Conclude).ThenRejects(ReasonCodes.MemberNotSuspended);
 
     [Fact]
-    public void a_conclusion_by_the_inflow_side_is_rejected() =>
-        Given(SuspendedMember).When(Conclude with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorWrongSide);
+    public void a_conclusion_by_an_organisation_not_holding_the_formal_relationship_is_rejected() =>
+        Given(SuspendedMember).When(Conclude with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorNotResponsible);
 
     [Fact]
     public void concluding_without_an_episode_is_rejected() =>

@@ -22,7 +22,7 @@ public partial class MemberTests
 
     [Fact]
     public void a_member_never_contacted_counts_from_the_start_of_the_episode() =>
-        Given(PlacedMember).When(MarkLost with { LostAt = On(1, 20) }).ThenRejects(ReasonCodes.MemberRecentlyContacted);
+        Given(Outflowed).When(MarkLost with { LostAt = On(1, 20) }).ThenRejects(ReasonCodes.MemberRecentlyContacted);
 
     [Fact]
     public void the_contact_threshold_is_a_setting() =>

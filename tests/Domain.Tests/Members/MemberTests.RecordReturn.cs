@@ -20,8 +20,8 @@ public partial class MemberTests
         Given(Outflowed).When(Return with { CardHandedIn = false }).Then(ReturnedHome with { CardHandedIn = false });
 
     [Fact]
-    public void a_return_recorded_by_the_inflow_side_is_rejected() =>
-        Given(PlacedMember).When(Return with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorWrongSide);
+    public void a_return_recorded_by_an_organisation_not_holding_the_formal_relationship_is_rejected() =>
+        Given(PlacedMember).When(Return with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorNotResponsible);
 
     [Fact]
     public void a_return_while_a_transfer_is_pending_is_rejected() =>

@@ -35,7 +35,7 @@ public partial class MemberTests
     [Fact]
     public void registering_after_a_transfer_starts_from_the_new_formal_branch_even_on_the_inflow_side()
     {
-        var again = Register with { OutflowOrgId = ChengguanBranch, DepartedAt = On(8, 20), RegisteredAt = On(8, 20) };
+        var again = Register with { Actor = ReceivingClerk, OutflowOrgId = ChengguanBranch, DepartedAt = On(8, 20), RegisteredAt = On(8, 20) };
 
         Given([.. TransferringMember, new TransferAccepted(MemberId, 1, ChengguanBranch, On(7, 10))])
             .When(again)
@@ -136,7 +136,7 @@ public partial class MemberTests
             "oversized activity card" => Register with { ActivityCardNo = new string('9', 201) },
             "no departure" => Register with { DepartedAt = default },
             "departure in the future" => Register with { DepartedAt = Now.AddDays(1) },
-            "registration in the future" => Register with { RegisteredAt = Now.AddMinutes(1) },
+            "registration in the future" => Register with { RegisteredAt = Now + DomainSettings.Default.ClockSkew + TimeSpan.FromSeconds(1) },
             _ => throw new ArgumentOutOfRangeException(nameof(@case)),
         }).ThenRejects(code);
 

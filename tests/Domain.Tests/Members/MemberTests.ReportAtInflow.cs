@@ -95,7 +95,7 @@ public partial class MemberTests
             "oversized place id" => Report with { InflowOrgId = new string('p', 65) },
             "unknown channel" => Report with { Channel = (ReportChannel)9 },
             "no report time" => Report with { ReportedAt = default },
-            "report time in the future" => Report with { ReportedAt = Now.AddSeconds(1) },
+            "report time in the future" => Report with { ReportedAt = Now + DomainSettings.Default.ClockSkew + TimeSpan.FromSeconds(1) },
             _ => throw new ArgumentOutOfRangeException(nameof(@case)),
         }).ThenRejects(code);
 }

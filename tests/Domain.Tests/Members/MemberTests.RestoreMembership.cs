@@ -28,8 +28,8 @@ public partial class MemberTests
         Given(LostMember).When(Restore).ThenRejects(ReasonCodes.MemberNotSuspended);
 
     [Fact]
-    public void a_restoration_by_the_inflow_side_is_rejected() =>
-        Given(SuspendedMember).When(Restore with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorWrongSide);
+    public void a_restoration_by_an_organisation_not_holding_the_formal_relationship_is_rejected() =>
+        Given(SuspendedMember).When(Restore with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorNotResponsible);
 
     [Fact]
     public void restoring_without_an_episode_is_rejected() =>

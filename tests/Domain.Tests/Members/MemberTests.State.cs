@@ -105,22 +105,33 @@ public partial class MemberTests
         Member.Fold(ReturnedMember).RisksAt(Now, DomainSettings.Default).ShouldBe(MemberRisks.None);
 
     [Fact]
+    public void a_fact_without_its_episode_s_registration_changes_nothing()
+    {
+        // As of a business time between departure and a late registration: the contact is dated by then, the registration not.
+        Member.Fold([Contacted with { ContactedAt = On(1, 4) }]).ShouldBe(Member.Initial);
+        var second = Registered with { Episode = 2, DepartedAt = On(9, 1), RegisteredAt = On(9, 1) };
+        var secondEpisode = Member.Fold([.. ReturnedMember, second]);
+        Member.Fold([.. ReturnedMember, second, Contacted]).ShouldBe(secondEpisode, "a late contact of episode 1 is not episode 2's");
+    }
+
+    [Fact]
     public void the_handler_is_told_which_organisations_to_look_up()
     {
-        Member.OrganizationsNamedIn(Register).ShouldBe([KongtongBranch]);
-        Member.OrganizationsNamedIn(Report).ShouldBe([ChengguanPoint]);
-        Member.OrganizationsNamedIn(Place).ShouldBe([ChengguanCommunity, ChengguanBranch]);
-        Member.OrganizationsNamedIn(Activity).ShouldBe([ChengguanBranch]);
-        Member.OrganizationsNamedIn(Appraisal).ShouldBe([ChengguanBranch]);
-        Member.OrganizationsNamedIn(Transfer).ShouldBe([ChengguanBranch]);
-        Member.OrganizationsNamedIn(Contact).ShouldBeEmpty();
+        var outflowed = Member.Fold(Outflowed);
+        Member.OrganizationsNamedIn(Register, Member.Initial).ShouldBe([KongtongBranch]);
+        Member.OrganizationsNamedIn(Report, outflowed).ShouldBe([ChengguanPoint, ChengguanCommunity, KongtongBranch]);
+        Member.OrganizationsNamedIn(Place, outflowed).ShouldBe([ChengguanCommunity, ChengguanBranch, KongtongBranch]);
+        Member.OrganizationsNamedIn(Activity, outflowed).ShouldBe([ChengguanBranch, ChengguanCommunity, KongtongBranch]);
+        Member.OrganizationsNamedIn(Appraisal, outflowed).ShouldBe([ChengguanBranch, ChengguanCommunity, KongtongBranch]);
+        Member.OrganizationsNamedIn(Transfer, outflowed).ShouldBe([ChengguanBranch, KongtongBranch]);
+        Member.OrganizationsNamedIn(Contact, outflowed).ShouldBe([KongtongBranch]);
     }
 
     [Fact]
     public void the_lookup_list_skips_blank_ids_and_names_each_organisation_once()
     {
-        Member.OrganizationsNamedIn(Register with { OutflowOrgId = " " }).ShouldBeEmpty();
-        Member.OrganizationsNamedIn(Place with { BranchId = ChengguanCommunity }).ShouldBe([ChengguanCommunity]);
+        Member.OrganizationsNamedIn(Register with { OutflowOrgId = " " }, Member.Initial).ShouldBe([KongtongBranch]);
+        Member.OrganizationsNamedIn(Place with { BranchId = ChengguanCommunity }, Member.Initial).ShouldBe([ChengguanCommunity]);
     }
 
     [Fact]

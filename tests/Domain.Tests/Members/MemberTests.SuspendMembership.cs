@@ -30,8 +30,8 @@ public partial class MemberTests
         Given(SuspendedMember).When(Suspend with { SuspendedAt = On(11, 1) }).ThenNothing();
 
     [Fact]
-    public void a_suspension_by_the_inflow_side_is_rejected() =>
-        Given(LostMember).When(Suspend with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorWrongSide);
+    public void a_suspension_by_an_organisation_not_holding_the_formal_relationship_is_rejected() =>
+        Given(LostMember).When(Suspend with { Actor = InflowClerk }).ThenRejects(ReasonCodes.ActorNotResponsible);
 
     [Fact]
     public void suspending_without_an_episode_is_rejected() =>
