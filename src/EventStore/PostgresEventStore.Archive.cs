@@ -20,6 +20,8 @@ public sealed partial class PostgresEventStore
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({_names.LockNamespace}, hashtext($1))") { Parameters = { Text(streamId) } },
+                // The one delete the append-only trigger lets through (migration 10), for this transaction only.
+                new NpgsqlBatchCommand("SELECT set_config('es.archiving', 'on', true)"),
                 new NpgsqlBatchCommand(_names.Render("""
                     INSERT INTO {schema}.archived_streams (stream_id, version, last_hash)
                     SELECT stream_id, version, hash FROM {schema}.events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1
@@ -31,7 +33,7 @@ public sealed partial class PostgresEventStore
             },
         };
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        var archived = batch.BatchCommands[1].RecordsAffected == 1;
+        var archived = batch.BatchCommands[2].RecordsAffected == 1;
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return archived;
     }

@@ -1,9 +1,13 @@
+using Npgsql;
 using static CoManagement.EventStore.Tests.TestEvents;
 
 namespace CoManagement.EventStore.Tests;
 
 public sealed class Tamper_evidence : IAsyncLifetime
 {
+    /// <summary>What a forger with the table's ownership does first: switch the append-only triggers off.</summary>
+    private const string Bypass = "ALTER TABLE {schema}.events DISABLE TRIGGER USER";
+
     private readonly StoreFixture _db = new();
     private PostgresEventStore Store => _db.Store;
 
@@ -29,7 +33,7 @@ public sealed class Tamper_evidence : IAsyncLifetime
     {
         var stream = NewStream();
         await Store.AppendAsync(stream, ExpectedVersion.NoStream, Events(5));
-        await _db.ExecuteAsync($"UPDATE {{schema}}.events SET data = '{{\"id\": \"forged\"}}' WHERE stream_id = '{stream}' AND version = 3");
+        await _db.ExecuteAsync($"{Bypass}; UPDATE {{schema}}.events SET data = '{{\"id\": \"forged\"}}' WHERE stream_id = '{stream}' AND version = 3");
 
         var report = await Store.VerifyStreamAsync(stream);
 
@@ -39,12 +43,36 @@ public sealed class Tamper_evidence : IAsyncLifetime
         (await Store.VerifyStoreAsync()).FirstBroken!.Version.ShouldBe(3);
     }
 
+    [Theory]
+    [InlineData("UPDATE {schema}.events SET data = '{}'")]
+    [InlineData("DELETE FROM {schema}.events")]
+    [InlineData("TRUNCATE {schema}.events")]
+    [InlineData("DELETE FROM {schema}.seals")]
+    [InlineData("UPDATE {schema}.seals SET event_count = 0")]
+    [InlineData("TRUNCATE {schema}.seals")]
+    [InlineData("DELETE FROM {schema}.events_archive")]
+    [InlineData("DELETE FROM {schema}.archived_streams")]
+    public async Task the_history_refuses_to_be_changed_or_deleted(string sql)
+    {
+        var archived = NewStream();
+        await Store.AppendAsync(archived, ExpectedVersion.NoStream, Events(2));
+        (await Store.ArchiveStreamAsync(archived)).ShouldBeTrue("the archive's own move out of the hot table is let through");
+        await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(2));
+        (await Store.WriteSealAsync()).ShouldNotBeNull();
+
+        var refused = await Should.ThrowAsync<PostgresException>(() => _db.ExecuteAsync(sql));
+
+        refused.SqlState.ShouldBe("ES403");
+        refused.MessageText.ShouldContain("append-only");
+        (await Store.VerifyStoreAsync()).Intact.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task a_deleted_event_is_caught()
     {
         var stream = NewStream();
         await Store.AppendAsync(stream, ExpectedVersion.NoStream, Events(3));
-        await _db.ExecuteAsync($"DELETE FROM {{schema}}.events WHERE stream_id = '{stream}' AND version = 2");
+        await _db.ExecuteAsync($"{Bypass}; DELETE FROM {{schema}}.events WHERE stream_id = '{stream}' AND version = 2");
         (await Store.VerifyStreamAsync(stream)).FirstBroken!.Version.ShouldBe(3);
     }
 
@@ -64,6 +92,7 @@ public sealed class Tamper_evidence : IAsyncLifetime
 
         // A careful forger alters an event and recomputes the chain of its stream with the store's own function.
         await _db.ExecuteAsync($$"""
+            {{Bypass}};
             UPDATE {schema}.events SET data = '{"id": "forged"}' WHERE stream_id = '{{stream}}' AND version = 2;
             DO $$
             DECLARE r record; h bytea := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;

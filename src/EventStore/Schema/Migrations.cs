@@ -17,7 +17,38 @@ internal static class Migrations
         (7, "projection definition versions", V7),
         (8, "bulk import without re-planning or TOAST truncation per call", V8),
         (9, "rejected command ids", V9),
+        (10, "append-only history", V10),
     ];
+
+    // Nothing leaves the history silently: an UPDATE, DELETE or TRUNCATE of the events, the archived events, the archive's
+    // register or the seals fails, except the archive's own move of a stream out of the hot table (es.archiving set for
+    // its transaction). A superuser can still switch triggers off; verify and the seals are there for that.
+    private const string V10 = """
+        CREATE FUNCTION {schema}.refuse_history_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'events' AND current_setting('es.archiving', true) = 'on' THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION '% on %.% refused: the event history is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+                USING ERRCODE = 'ES403';
+        END $$;
+        CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {schema}.events
+            FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {schema}.events_archive
+            FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {schema}.archived_streams
+            FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {schema}.seals
+            FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER no_truncate BEFORE TRUNCATE ON {schema}.events
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER no_truncate BEFORE TRUNCATE ON {schema}.events_archive
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER no_truncate BEFORE TRUNCATE ON {schema}.archived_streams
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.refuse_history_change();
+        CREATE TRIGGER no_truncate BEFORE TRUNCATE ON {schema}.seals
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.refuse_history_change();
+        """;
 
     // Kept for ever, as accepted command ids are: a command sent again gets its first answer, a rejection included.
     private const string V9 = """
