@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CoManagement.Domain.Common;
@@ -248,14 +249,25 @@ public static partial class AnalystEndpoints
         prefix is null || RegionPrefixPattern().IsMatch(prefix) ? null
         : Api.BadRequest($"{name} must be a region code prefix of 2, 4 or 6 digits (\"62\", \"6208\", \"620802\"), got '{prefix}'");
 
-    private static ProblemHttpResult? Month(string? month) =>
-        month is null || (MonthPattern().IsMatch(month) && int.Parse(month.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 12)
-            ? null
-            : Api.BadRequest($"month must be yyyy-MM, got '{month}'");
+    /// <summary>
+    /// A month the figures can be asked for: <c>yyyy-MM</c> in ASCII digits (<c>\d</c> would take any script's digits,
+    /// which the month parser does not), a year within <see cref="Doc.FirstYear"/>–<see cref="Doc.LastYear"/>.
+    /// </summary>
+    private static ProblemHttpResult? Month(string? month)
+    {
+        if (month is null)
+            return null;
+        if (!MonthPattern().IsMatch(month)
+            || int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture) is < Doc.FirstYear or > Doc.LastYear
+            || int.Parse(month.AsSpan(5), CultureInfo.InvariantCulture) is < 1 or > 12)
+            return Api.BadRequest($"month must be yyyy-MM, a year from {Doc.FirstYear} to {Doc.LastYear}, got '{month}'");
+        return null;
+    }
 
-    [GeneratedRegex(@"^\d{2}(\d{2}){0,2}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[0-9]{2}([0-9]{2}){0,2}\z")]
     private static partial Regex RegionPrefixPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}\z")]
     private static partial Regex MonthPattern();
 }

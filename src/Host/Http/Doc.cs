@@ -13,7 +13,10 @@ internal static class Doc
     public const string Side = "Outflow (default): the members registered out of the subtree; Inflow: the members whose inflow place is in it. "
         + "Staff see their own side only.";
 
-    public const string Month = "A closed month, yyyy-MM (months end at midnight China time), answered from the figures frozen when it closed; omit for now.";
+    /// <summary>The years a month may name: wide enough for any record, narrow enough that a month's end is a date.</summary>
+    public const int FirstYear = 2000, LastYear = 2100;
+
+    public const string Month = "A closed month, yyyy-MM (months end at midnight China time; a year from 2000 to 2100), answered from the figures frozen when it closed; omit for now.";
 
     public const string Page = "Page number, from 1 (default 1).";
 
