@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoManagement.Projections.Common;
 using static CoManagement.Host.Tests.Scenario;
 
 namespace CoManagement.Host.Tests;
@@ -124,6 +125,30 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
         (status, var months, _) = await host.GetAsync(Analyst, "/api/coverage/months");
         status.ShouldBe(200);
         months.ValueKind.ShouldBe(JsonValueKind.Array);
+    }
+
+    [Fact]
+    public async Task a_month_that_has_not_begun_is_refused_and_the_open_month_is_answered_live()
+    {
+        var open = Months.Of(DateTimeOffset.UtcNow);
+        var next = Months.Format(open.AddMonths(1));
+
+        foreach (var url in new[]
+        {
+            $"/api/coverage?org={PlDept}&month={next}", $"/api/coverage?org={PlDept}&month=2030-01",
+            $"/api/coverage/children?org={PlDept}&month={next}", $"/api/flows?month={next}",
+        })
+        {
+            var (refused, problem, _) = await host.GetAsync(Analyst, url);
+            refused.ShouldBe(400, url);
+            problem.GetProperty("detail").GetString()!.ShouldContain("has not begun", Case.Sensitive, url);
+        }
+
+        var (status, body, _) = await host.GetAsync(Analyst, $"/api/coverage?org={PlDept}&month={Months.Format(open)}");
+        status.ShouldBe(200, body.ToString());
+        body.GetProperty("frozen").GetBoolean().ShouldBeFalse();
+        body.GetProperty("all").GetProperty("nOut").GetInt64().ShouldBe(3);
+        (await host.GetAsync(Analyst, $"/api/flows?month={Months.Format(open)}")).Body.GetProperty("total").GetInt64().ShouldBe(3);
     }
 
     [Fact]

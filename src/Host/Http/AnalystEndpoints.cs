@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Host.Auth;
+using CoManagement.Projections.Common;
 using CoManagement.Projections.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -88,9 +89,10 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<CoverageFigures>, ProblemHttpResult>> GetCoverage(
-        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (Month(month) is { } bad)
+        if (Month(month, clock) is { } bad)
             return bad;
         var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -101,9 +103,10 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CoverageFigures>>, ProblemHttpResult>> GetCoverageChildren(
-        [Description("The organisation whose direct children are given; " + Doc.FiguresOrgRule)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description("The organisation whose direct children are given; " + Doc.FiguresOrgRule)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (Month(month) is { } bad)
+        if (Month(month, clock) is { } bad)
             return bad;
         var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -147,9 +150,9 @@ public static partial class AnalystEndpoints
         [Description("The region level cells are counted at: Province, City (default) or County.")] RegionLevel? level,
         [Description("Only outflow regions whose code starts with this prefix of 2, 4 or 6 digits (\"4414\": Meizhou).")] string? from,
         [Description("Only inflow regions whose code starts with this prefix of 2, 4 or 6 digits.")] string? to,
-        FlowMatrixQuery flows, CancellationToken ct)
+        FlowMatrixQuery flows, TimeProvider clock, CancellationToken ct)
     {
-        if ((Month(month) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
+        if ((Month(month, clock) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
             return bad;
         return TypedResults.Ok(await flows.GetAsync(month, level ?? RegionLevel.City, from, to, ct));
     }
@@ -251,9 +254,10 @@ public static partial class AnalystEndpoints
 
     /// <summary>
     /// A month the figures can be asked for: <c>yyyy-MM</c> in ASCII digits (<c>\d</c> would take any script's digits,
-    /// which the month parser does not), a year within <see cref="Doc.FirstYear"/>–<see cref="Doc.LastYear"/>.
+    /// which the month parser does not), a year within <see cref="Doc.FirstYear"/>–<see cref="Doc.LastYear"/>, and not after
+    /// the open month: the figures of a month that has not begun would be today's, labelled with its name.
     /// </summary>
-    private static ProblemHttpResult? Month(string? month)
+    private static ProblemHttpResult? Month(string? month, TimeProvider clock)
     {
         if (month is null)
             return null;
@@ -261,7 +265,10 @@ public static partial class AnalystEndpoints
             || int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture) is < Doc.FirstYear or > Doc.LastYear
             || int.Parse(month.AsSpan(5), CultureInfo.InvariantCulture) is < 1 or > 12)
             return Api.BadRequest($"month must be yyyy-MM, a year from {Doc.FirstYear} to {Doc.LastYear}, got '{month}'");
-        return null;
+        var open = Months.Of(clock.GetUtcNow());
+        return Months.TryParse(month, out var asked) && asked > open
+            ? Api.BadRequest($"month {month} has not begun: the open month is {Months.Format(open)}, answered live (omit month)")
+            : null;
     }
 
     // \z, not $: $ also matches before a final newline.

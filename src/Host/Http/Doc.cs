@@ -16,7 +16,8 @@ internal static class Doc
     /// <summary>The years a month may name: wide enough for any record, narrow enough that a month's end is a date.</summary>
     public const int FirstYear = 2000, LastYear = 2100;
 
-    public const string Month = "A closed month, yyyy-MM (months end at midnight China time; a year from 2000 to 2100), answered from the figures frozen when it closed; omit for now.";
+    public const string Month = "A month, yyyy-MM (months end at midnight China time; a year from 2000 to 2100): a closed month is answered from "
+        + "the figures frozen when it closed, the current month live; a month that has not begun is refused (400). Omit for now.";
 
     public const string Page = "Page number, from 1 (default 1).";
 
