@@ -56,11 +56,11 @@ public static partial class AnalystEndpoints
         [Description("Only members whose destination lies (true) or does not lie (false) in their outflow organisation's province.")] bool? inProvince,
         [Description("Sort key (default Name).")] RosterSort? sort, [Description("Sort descending.")] bool? desc,
         [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RosterQuery roster, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         var problem = Api.Paging(page, pageSize, out var pageNo, out var size)
-            ?? Defined(side, nameof(side)) ?? Defined(sort, nameof(sort)) ?? SingleRisk(risk) ?? RegionPrefix(region)
+            ?? Defined(side, nameof(side)) ?? Defined(sort, nameof(sort)) ?? SingleRisk(risk) ?? RegionPrefix(region) ?? At(at, clock)
             ?? status?.Select(s => Defined<MemberStatus>(s, nameof(status))).FirstOrDefault(p => p is not null);
         if (problem is not null)
             return problem;
@@ -119,9 +119,9 @@ public static partial class AnalystEndpoints
 
     private static async Task<Results<Ok<RiskCounts>, ProblemHttpResult>> GetRiskCounts(
         [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, TimeProvider clock, CancellationToken ct)
     {
-        if (Defined(side, nameof(side)) is { } bad)
+        if ((Defined(side, nameof(side)) ?? At(at, clock)) is { } bad)
             return bad;
         var (scopeOrg, scopeSide, refused) = await ResolveAsync(Caller.From(user), org, side, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -133,10 +133,10 @@ public static partial class AnalystEndpoints
         [Description("The risk flag listed: one of " + Doc.RiskNames + ".")] MemberRisks risk,
         [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side,
         [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? SingleRisk(risk) ?? Defined(side, nameof(side))) is { } bad)
+        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? SingleRisk(risk) ?? Defined(side, nameof(side)) ?? At(at, clock)) is { } bad)
             return bad;
         var (scopeOrg, scopeSide, refused) = await ResolveAsync(caller, org, side, scope, orgRequired: false, ct);
         if (refused is not null)
@@ -246,6 +246,19 @@ public static partial class AnalystEndpoints
     private static ProblemHttpResult? SingleRisk(MemberRisks? risk) =>
         risk is { } r && (r == MemberRisks.None || !Enum.IsDefined(r))
             ? Api.BadRequest($"risk must be one of {string.Join(", ", Enum.GetNames<MemberRisks>().Where(n => n != nameof(MemberRisks.None)))}")
+            : null;
+
+    /// <summary>How far before the server's now an <c>at</c> may lie and still be taken as now: a client's clock may run behind.</summary>
+    private static readonly TimeSpan ClockLeeway = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Risk flags are judged from each member's current roster row, which cannot say what was true at a past instant
+    /// (contacts made since would count, members registered since would be listed): only now or later can be answered.
+    /// </summary>
+    private static ProblemHttpResult? At(DateTimeOffset? at, TimeProvider clock) =>
+        at is { } t && t < clock.GetUtcNow() - ClockLeeway
+            ? Api.BadRequest($"at {t:O} is in the past: risk flags are judged from each member's current roster row, which cannot tell "
+                + "what was true then; give now or a later instant, or ask /api/coverage?month=yyyy-MM for the figures frozen at a past month's end")
             : null;
 
     private static ProblemHttpResult? RegionPrefix(string? prefix, string name = "region") =>

@@ -23,7 +23,9 @@ internal static class Doc
 
     public const string PageSize = "Rows per page, 1–500 (default 50).";
 
-    public const string At = "The instant (ISO 8601) the risk flags are judged at; default now.";
+    public const string At = "The instant (ISO 8601) the risk flags are judged at: now (default) or later, to see who will be overdue by then. "
+        + "A past instant is refused (400; a minute's leeway for clocks): the flags are judged from each member's current row, which cannot "
+        + "say what was true then; the figures at a past month's end are /api/coverage?month=yyyy-MM.";
 
     public const string MemberId = "The member's id, as in the roster.";
 

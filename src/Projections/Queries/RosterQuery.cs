@@ -20,7 +20,7 @@ public enum RosterSort
 /// <summary>
 /// Which members to list. <see cref="OrgId"/> selects a subtree: with <see cref="Side"/> = Outflow the member's formal
 /// (outflow) organisation must be in it, with Inflow the place they reported at. Risk flags are judged at
-/// <see cref="Now"/> (the query clock when null).
+/// <see cref="Now"/> (the query clock when null), from the current rows: now or later (see <see cref="RiskQuery"/>).
 /// </summary>
 public sealed record RosterFilter
 {
