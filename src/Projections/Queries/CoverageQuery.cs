@@ -33,7 +33,8 @@ public sealed record TargetComparison(TargetMetric Metric, int Year, decimal Tar
 /// <summary>
 /// Figures for an organisation's subtree at a month end (frozen when the month closed) or now. <see cref="NIn"/> is the
 /// management count on the inflow side (members whose current inflow place is in the subtree) and is never added to
-/// the outflow counts.
+/// the outflow counts; so are the care visits beside it (<c>NInCareVisits…</c>), read from the inflow scope's year to
+/// date, without which an inflow organisation (a station, an inflow department) showed none of the visits to its members.
 /// </summary>
 public sealed record CoverageFigures(
     string OrgId,
@@ -44,10 +45,16 @@ public sealed record CoverageFigures(
     CoverageCounts All,
     CoverageCounts InProvince,
     CoverageCounts OutOfProvince,
-    long NIn,
-    long NInPlaced,
+    [property: Description("N_in: open episodes whose current inflow place is in the subtree (a management count, never added to N_out).")] long NIn,
+    [property: Description("Of N_in, the episodes reported and placed in a branch.")] long NInPlaced,
+    [property: Description("Care visits (走访慰问) by the outflow side since 1 January to the members whose formal (outflow) organisation is in the subtree.")]
     long CareVisitsOutflowYearToDate,
+    [property: Description("Care visits by the inflow side since 1 January to the members whose formal (outflow) organisation is in the subtree.")]
     long CareVisitsInflowYearToDate,
+    [property: Description("Care visits by the outflow side since 1 January to the members whose inflow place is in the subtree (the N_in side; never added to the outflow count).")]
+    long NInCareVisitsOutflowYearToDate,
+    [property: Description("Care visits by the inflow side since 1 January to the members whose inflow place is in the subtree (the N_in side; never added to the outflow count).")]
+    long NInCareVisitsInflowYearToDate,
     IReadOnlyList<TargetComparison> Targets);
 
 /// <summary>Coverage figures (纳管率 and the rest) per organisation subtree, current or as of a past month end.</summary>
@@ -259,7 +266,7 @@ public sealed class CoverageQuery(NpgsqlDataSource dataSource, ProjectionCatalog
             return new TargetComparison(t.Metric, t.Year, t.Value, value, value is { } v && (decimal)v >= t.Value);
         }).ToList();
         return new CoverageFigures(orgId, name, month, at, frozen, all, inProvince, outOfProvince,
-            inflow[0], inflow[2], outflow[9], outflow[10], comparisons);
+            inflow[0], inflow[2], outflow[9], outflow[10], inflow[9], inflow[10], comparisons);
     }
 
     // n, reported, placed, active, effective, contacted, lost, transferring, transferred (year to date), care out, care in
