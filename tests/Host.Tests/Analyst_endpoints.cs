@@ -40,6 +40,16 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
     }
 
     [Fact]
+    public async Task the_inflow_side_with_no_organisation_lists_every_member_with_an_inflow_place()
+    {
+        (await RosterAsync("?side=Inflow")).Ids.ShouldBe([Placed, ReportedInXian, Returned], ignoreOrder: true);
+        (await RosterAsync("?side=Outflow")).Ids.ShouldContain(NeverReported);
+        var (status, list, _) = await host.GetAsync(Analyst, "/api/risks/ReportOverdue?side=Inflow");
+        status.ShouldBe(200, list.ToString());
+        list.GetProperty("total").GetInt64().ShouldBe(0, "never reported, so on no inflow side");
+    }
+
+    [Fact]
     public async Task enumeration_names_are_taken_in_any_case_as_on_the_bus()
     {
         (await RosterAsync($"?org={PlDept}&status=placed&STATUS=reported&sort=registeredat")).Ids
@@ -211,6 +221,10 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
         list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("agreementId").GetString()).ShouldBe([Agreement]);
         list.GetProperty("total").GetInt64().ShouldBe(1);
         (await host.GetAsync(Analyst, "/api/agreements?page=2")).Body.GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await host.GetAsync(Analyst, $"/api/agreements?org={LzDept}")).Body.GetProperty("total").GetInt64().ShouldBe(1);
+        var (unknown, problem, _) = await host.GetAsync(Analyst, "/api/agreements?org=nope");
+        unknown.ShouldBe(404, problem.ToString());
+        problem.GetProperty("detail").GetString()!.ShouldContain("nope");
 
         var (_, view, _) = await host.GetAsync(Analyst, $"/api/agreements/{Agreement}");
         view.GetProperty("agreement").GetProperty("outflowDepartmentId").GetString().ShouldBe(PlDept);

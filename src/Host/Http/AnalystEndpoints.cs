@@ -167,6 +167,8 @@ public static partial class AnalystEndpoints
             return bad;
         if (caller.IsOrgStaff && org is not null && org != caller.OrganizationId)
             return Api.Forbidden("organisation staff list the agreements of their own organisation only");
+        if (!caller.IsOrgStaff && org is not null && !await scope.ExistsAsync(org, ct))
+            return Api.NotFound($"no organisation '{org}'");
         return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, pageNo, size, ct));
     }
 

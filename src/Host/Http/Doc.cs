@@ -10,8 +10,8 @@ internal static class Doc
 
     public const string FiguresOrg = "The organisation whose subtree is counted; " + FiguresOrgRule;
 
-    public const string Side = "Outflow (default): the members registered out of the subtree; Inflow: the members whose inflow place is in it. "
-        + "Staff see their own side only.";
+    public const string Side = "Outflow (default): the members registered out of the subtree; Inflow: the members whose inflow place is in it "
+        + "(with no org: every member with an inflow place, so never one not reported). Staff see their own side only.";
 
     /// <summary>The years a month may name: wide enough for any record, narrow enough that a month's end is a date.</summary>
     public const int FirstYear = 2000, LastYear = 2100;
