@@ -1,12 +1,11 @@
 using System.Text.Json;
+using CoManagement.Projections.Common;
 using static CoManagement.Host.Tests.Scenario;
 
 namespace CoManagement.Host.Tests;
 
 public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixture>
 {
-    private static readonly string June = Uri.EscapeDataString(On(6, 1).ToString("O"));
-
     private async Task<(long Total, List<string> Ids)> RosterAsync(string query, Caller? caller = null)
     {
         var (status, body, _) = await host.GetAsync(caller ?? Analyst, "/api/roster" + query);
@@ -35,9 +34,19 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
         (await RosterAsync($"?org={PlDept}&status=Placed&status=Reported")).Ids.ShouldBe([Placed, ReportedInXian], ignoreOrder: true);
         (await RosterAsync($"?org={PlDept}&region=6101")).Ids.ShouldBe([ReportedInXian]);
         (await RosterAsync($"?org={PlDept}&inProvince=false")).Ids.ShouldBe([ReportedInXian]);
-        (await RosterAsync($"?org={PlDept}&risk=ReportOverdue&at={June}")).Ids.ShouldBe([NeverReported]);
+        (await RosterAsync($"?org={PlDept}&risk=ReportOverdue")).Ids.ShouldBe([NeverReported]);
         (await RosterAsync($"?side=Inflow&org={LzDept}")).Ids.ShouldContain(Placed);
         (await RosterAsync($"?side=Inflow&org={LzDept}")).Ids.ShouldNotContain(ReportedInXian);
+    }
+
+    [Fact]
+    public async Task the_inflow_side_with_no_organisation_lists_every_member_with_an_inflow_place()
+    {
+        (await RosterAsync("?side=Inflow")).Ids.ShouldBe([Placed, ReportedInXian, Returned], ignoreOrder: true);
+        (await RosterAsync("?side=Outflow")).Ids.ShouldContain(NeverReported);
+        var (status, list, _) = await host.GetAsync(Analyst, "/api/risks/ReportOverdue?side=Inflow");
+        status.ShouldBe(200, list.ToString());
+        list.GetProperty("total").GetInt64().ShouldBe(0, "never reported, so on no inflow side");
     }
 
     [Fact]
@@ -46,11 +55,11 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
         (await RosterAsync($"?org={PlDept}&status=placed&STATUS=reported&sort=registeredat")).Ids
             .ShouldBe((await RosterAsync($"?org={PlDept}&status=Placed&status=Reported&sort=RegisteredAt")).Ids);
         (await RosterAsync($"?side=inflow&org={LzDept}")).Ids.ShouldContain(Placed);
-        (await RosterAsync($"?org={PlDept}&risk=reportoverdue&at={June}")).Ids.ShouldBe([NeverReported]);
+        (await RosterAsync($"?org={PlDept}&risk=reportoverdue")).Ids.ShouldBe([NeverReported]);
 
-        var (status, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/REPORTOVERDUE?at={June}");
+        var (status, list, _) = await host.GetAsync(JingchuanStaff, "/api/risks/REPORTOVERDUE");
         status.ShouldBe(200, list.ToString());
-        list.GetProperty("total").GetInt64().ShouldBe((await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={June}")).Body.GetProperty("total").GetInt64());
+        list.GetProperty("total").GetInt64().ShouldBe((await host.GetAsync(JingchuanStaff, "/api/risks/ReportOverdue")).Body.GetProperty("total").GetInt64());
     }
 
     [Fact]
@@ -127,6 +136,30 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
     }
 
     [Fact]
+    public async Task a_month_that_has_not_begun_is_refused_and_the_open_month_is_answered_live()
+    {
+        var open = Months.Of(DateTimeOffset.UtcNow);
+        var next = Months.Format(open.AddMonths(1));
+
+        foreach (var url in new[]
+        {
+            $"/api/coverage?org={PlDept}&month={next}", $"/api/coverage?org={PlDept}&month=2030-01",
+            $"/api/coverage/children?org={PlDept}&month={next}", $"/api/flows?month={next}",
+        })
+        {
+            var (refused, problem, _) = await host.GetAsync(Analyst, url);
+            refused.ShouldBe(400, url);
+            problem.GetProperty("detail").GetString()!.ShouldContain("has not begun", Case.Sensitive, url);
+        }
+
+        var (status, body, _) = await host.GetAsync(Analyst, $"/api/coverage?org={PlDept}&month={Months.Format(open)}");
+        status.ShouldBe(200, body.ToString());
+        body.GetProperty("frozen").GetBoolean().ShouldBeFalse();
+        body.GetProperty("all").GetProperty("nOut").GetInt64().ShouldBe(3);
+        (await host.GetAsync(Analyst, $"/api/flows?month={Months.Format(open)}")).Body.GetProperty("total").GetInt64().ShouldBe(3);
+    }
+
+    [Fact]
     public async Task the_flow_matrix_counts_open_episodes_by_region()
     {
         var (status, body, _) = await host.GetAsync(Analyst, "/api/flows?level=Province");
@@ -143,18 +176,41 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
     }
 
     [Fact]
-    public async Task risk_lists_and_counts_are_judged_at_the_given_time()
+    public async Task risk_lists_and_counts_are_judged_now_or_at_a_later_instant()
     {
-        var (status, counts, _) = await host.GetAsync(Analyst, $"/api/risks?org={PlDept}&at={June}");
+        var later = DateTimeOffset.UtcNow.AddDays(30);
+        var (status, counts, _) = await host.GetAsync(Analyst, $"/api/risks?org={PlDept}");
         status.ShouldBe(200, counts.ToString());
         counts.GetProperty("reportOverdue").GetInt64().ShouldBe(1);
 
-        var (_, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={June}");
+        var (_, list, _) = await host.GetAsync(JingchuanStaff, "/api/risks/ReportOverdue");
         list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()).ShouldBe([NeverReported]);
 
-        var early = Uri.EscapeDataString(On(2, 1).ToString("O"));
-        (_, list, _) = await host.GetAsync(JingchuanStaff, $"/api/risks/ReportOverdue?at={early}");
-        list.GetProperty("total").GetInt64().ShouldBe(0);
+        (status, counts, _) = await host.GetAsync(Analyst, $"/api/risks?org={PlDept}&at={Uri.EscapeDataString(later.ToString("O"))}");
+        status.ShouldBe(200, counts.ToString());
+        counts.GetProperty("at").GetDateTimeOffset().ShouldBe(later);
+        // Within a minute behind the server's clock is taken: a client's clock may run behind.
+        (await host.GetAsync(Analyst, $"/api/risks?org={PlDept}&at={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-20).ToString("O"))}")).Status.ShouldBe(200);
+    }
+
+    [Theory]
+    [InlineData("/api/risks?org=pl-dept&at={0}")]
+    [InlineData("/api/risks/ReportOverdue?org=pl-dept&at={0}")]
+    [InlineData("/api/roster?org=pl-dept&risk=ReportOverdue&at={0}")]
+    [InlineData("/api/roster?org=pl-dept&at={0}")]
+    public async Task a_past_instant_is_refused_as_the_current_rows_cannot_say_what_was_true_then(string url)
+    {
+        // The current rows would answer as if every contact, report and registration up to now had happened by then;
+        // the year 1 also took the thresholds below the first instant there is (a 500).
+        foreach (var past in new[] { On(6, 1), DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.MinValue })
+        {
+            var (status, body, response) = await host.GetAsync(Analyst, string.Format(System.Globalization.CultureInfo.InvariantCulture, url, Uri.EscapeDataString(past.ToString("O"))));
+
+            status.ShouldBe(400, body.ToString());
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            body.GetProperty("detail").GetString()!.ShouldContain("in the past");
+            body.GetProperty("detail").GetString()!.ShouldContain("/api/coverage?month=");
+        }
     }
 
     [Fact]
@@ -165,6 +221,10 @@ public sealed class Analyst_endpoints(HostFixture host) : IClassFixture<HostFixt
         list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("agreementId").GetString()).ShouldBe([Agreement]);
         list.GetProperty("total").GetInt64().ShouldBe(1);
         (await host.GetAsync(Analyst, "/api/agreements?page=2")).Body.GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await host.GetAsync(Analyst, $"/api/agreements?org={LzDept}")).Body.GetProperty("total").GetInt64().ShouldBe(1);
+        var (unknown, problem, _) = await host.GetAsync(Analyst, "/api/agreements?org=nope");
+        unknown.ShouldBe(404, problem.ToString());
+        problem.GetProperty("detail").GetString()!.ShouldContain("nope");
 
         var (_, view, _) = await host.GetAsync(Analyst, $"/api/agreements/{Agreement}");
         view.GetProperty("agreement").GetProperty("outflowDepartmentId").GetString().ShouldBe(PlDept);

@@ -49,6 +49,9 @@ public sealed class OpenApi_and_health(EmptyHostFixture host) : IClassFixture<Em
         var figures = doc.GetProperty("components").GetProperty("schemas").GetProperty("CoverageCounts").GetProperty("properties").EnumerateObject().ToList();
         figures.Count.ShouldBe(15);
         figures.Where(p => !p.Value.TryGetProperty("description", out _)).Select(p => p.Name).ShouldBeEmpty();
+        // Deliberately (纳管 means under management), so the rates are not misread as a count of everyone reported.
+        foreach (var count in new[] { "reported", "placed" })
+            figures.Single(p => p.Name == count).Value.GetProperty("description").GetString()!.ShouldContain("lost contact is not counted", Case.Sensitive, count);
     }
 
     [Fact]

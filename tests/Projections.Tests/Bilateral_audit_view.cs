@@ -75,6 +75,21 @@ public sealed class Bilateral_audit_view : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_member_who_moves_on_leaves_no_report_received_behind()
+    {
+        // a1 reported at the 1906 centre and was placed; moving on within Liwan's region keeps it covered, not reported.
+        await _w.MoveOnAsync("a1", "440103", OutflowActor(Branch), On(2025, 4, 2));
+        await _w.CatchUpAsync();
+
+        var view = (await _agreements.GetAsync(AgreementId))!;
+        var a1 = view.Members.Items.Single(m => m.MemberId == "a1");
+        (a1.ReportedAt, a1.ReportReceivedBy, a1.ReportReceivedByOrg, a1.PlacedByOrg).ShouldBe(((DateTimeOffset?)null, (string?)null, (string?)null, (string?)null));
+        view.Totals.Reported.ShouldBe(1);
+        (view.Totals.Outflow.ReportsReceived + view.Totals.Inflow.ReportsReceived).ShouldBe(view.Totals.Reported);
+        view.Totals.Inflow.Placements.ShouldBe(view.Totals.Placed);
+    }
+
+    [Fact]
     public async Task consultations_show_their_action_items_and_which_are_overdue()
     {
         var view = (await _agreements.GetAsync(AgreementId))!;

@@ -42,6 +42,13 @@ public sealed class Coverage_figures : IAsyncLifetime
         var lanzhou = (await _coverage.GetAsync(Lanzhou, "2025-01"))!;
         lanzhou.All.NOut.ShouldBe(0); // an inflow department counts no member of its own
         lanzhou.NIn.ShouldBe(1); // m2 reported at Chengguan
+        // Chengguan's visit to m2 counts on its side: the outflow scope holds none of Lanzhou's members.
+        (lanzhou.CareVisitsOutflowYearToDate, lanzhou.CareVisitsInflowYearToDate).ShouldBe((0L, 0L));
+        (lanzhou.NInCareVisitsOutflowYearToDate, lanzhou.NInCareVisitsInflowYearToDate).ShouldBe((0L, 1L));
+        var live = (await _coverage.GetAsync(Lanzhou))!;
+        (live.NInCareVisitsOutflowYearToDate, live.NInCareVisitsInflowYearToDate).ShouldBe((0L, 1L));
+        // City's own stations received m1 (visited by its branch) and m4, m5: the inflow scope of City's subtree.
+        (january.NInCareVisitsOutflowYearToDate, january.NInCareVisitsInflowYearToDate).ShouldBe((1L, 0L));
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Host.Auth;
+using CoManagement.Projections.Common;
 using CoManagement.Projections.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -54,11 +56,11 @@ public static partial class AnalystEndpoints
         [Description("Only members whose destination lies (true) or does not lie (false) in their outflow organisation's province.")] bool? inProvince,
         [Description("Sort key (default Name).")] RosterSort? sort, [Description("Sort descending.")] bool? desc,
         [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RosterQuery roster, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RosterQuery roster, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         var problem = Api.Paging(page, pageSize, out var pageNo, out var size)
-            ?? Defined(side, nameof(side)) ?? Defined(sort, nameof(sort)) ?? SingleRisk(risk) ?? RegionPrefix(region)
+            ?? Defined(side, nameof(side)) ?? Defined(sort, nameof(sort)) ?? SingleRisk(risk) ?? RegionPrefix(region) ?? At(at, clock)
             ?? status?.Select(s => Defined<MemberStatus>(s, nameof(status))).FirstOrDefault(p => p is not null);
         if (problem is not null)
             return problem;
@@ -87,9 +89,10 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<CoverageFigures>, ProblemHttpResult>> GetCoverage(
-        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (Month(month) is { } bad)
+        if (Month(month, clock) is { } bad)
             return bad;
         var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -100,9 +103,10 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CoverageFigures>>, ProblemHttpResult>> GetCoverageChildren(
-        [Description("The organisation whose direct children are given; " + Doc.FiguresOrgRule)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage, CancellationToken ct)
+        [Description("The organisation whose direct children are given; " + Doc.FiguresOrgRule)] string? org, [Description(Doc.Month)] string? month, ClaimsPrincipal user, OrgScope scope, CoverageQuery coverage,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (Month(month) is { } bad)
+        if (Month(month, clock) is { } bad)
             return bad;
         var (scopeOrg, _, refused) = await ResolveAsync(Caller.From(user), org, null, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -115,9 +119,9 @@ public static partial class AnalystEndpoints
 
     private static async Task<Results<Ok<RiskCounts>, ProblemHttpResult>> GetRiskCounts(
         [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, TimeProvider clock, CancellationToken ct)
     {
-        if (Defined(side, nameof(side)) is { } bad)
+        if ((Defined(side, nameof(side)) ?? At(at, clock)) is { } bad)
             return bad;
         var (scopeOrg, scopeSide, refused) = await ResolveAsync(Caller.From(user), org, side, scope, orgRequired: true, ct);
         if (refused is not null)
@@ -129,10 +133,10 @@ public static partial class AnalystEndpoints
         [Description("The risk flag listed: one of " + Doc.RiskNames + ".")] MemberRisks risk,
         [Description(Doc.FiguresOrg)] string? org, [Description(Doc.Side)] Side? side,
         [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize, [Description(Doc.At)] DateTimeOffset? at,
-        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, CancellationToken ct)
+        ClaimsPrincipal user, OrgScope scope, RiskQuery risks, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
-        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? SingleRisk(risk) ?? Defined(side, nameof(side))) is { } bad)
+        if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? SingleRisk(risk) ?? Defined(side, nameof(side)) ?? At(at, clock)) is { } bad)
             return bad;
         var (scopeOrg, scopeSide, refused) = await ResolveAsync(caller, org, side, scope, orgRequired: false, ct);
         if (refused is not null)
@@ -146,9 +150,9 @@ public static partial class AnalystEndpoints
         [Description("The region level cells are counted at: Province, City (default) or County.")] RegionLevel? level,
         [Description("Only outflow regions whose code starts with this prefix of 2, 4 or 6 digits (\"4414\": Meizhou).")] string? from,
         [Description("Only inflow regions whose code starts with this prefix of 2, 4 or 6 digits.")] string? to,
-        FlowMatrixQuery flows, CancellationToken ct)
+        FlowMatrixQuery flows, TimeProvider clock, CancellationToken ct)
     {
-        if ((Month(month) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
+        if ((Month(month, clock) ?? Defined(level, nameof(level)) ?? RegionPrefix(from, nameof(from)) ?? RegionPrefix(to, nameof(to))) is { } bad)
             return bad;
         return TypedResults.Ok(await flows.GetAsync(month, level ?? RegionLevel.City, from, to, ct));
     }
@@ -163,6 +167,8 @@ public static partial class AnalystEndpoints
             return bad;
         if (caller.IsOrgStaff && org is not null && org != caller.OrganizationId)
             return Api.Forbidden("organisation staff list the agreements of their own organisation only");
+        if (!caller.IsOrgStaff && org is not null && !await scope.ExistsAsync(org, ct))
+            return Api.NotFound($"no organisation '{org}'");
         return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, pageNo, size, ct));
     }
 
@@ -244,18 +250,46 @@ public static partial class AnalystEndpoints
             ? Api.BadRequest($"risk must be one of {string.Join(", ", Enum.GetNames<MemberRisks>().Where(n => n != nameof(MemberRisks.None)))}")
             : null;
 
+    /// <summary>How far before the server's now an <c>at</c> may lie and still be taken as now: a client's clock may run behind.</summary>
+    private static readonly TimeSpan ClockLeeway = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Risk flags are judged from each member's current roster row, which cannot say what was true at a past instant
+    /// (contacts made since would count, members registered since would be listed): only now or later can be answered.
+    /// </summary>
+    private static ProblemHttpResult? At(DateTimeOffset? at, TimeProvider clock) =>
+        at is { } t && t < clock.GetUtcNow() - ClockLeeway
+            ? Api.BadRequest($"at {t:O} is in the past: risk flags are judged from each member's current roster row, which cannot tell "
+                + "what was true then; give now or a later instant, or ask /api/coverage?month=yyyy-MM for the figures frozen at a past month's end")
+            : null;
+
     private static ProblemHttpResult? RegionPrefix(string? prefix, string name = "region") =>
         prefix is null || RegionPrefixPattern().IsMatch(prefix) ? null
         : Api.BadRequest($"{name} must be a region code prefix of 2, 4 or 6 digits (\"62\", \"6208\", \"620802\"), got '{prefix}'");
 
-    private static ProblemHttpResult? Month(string? month) =>
-        month is null || (MonthPattern().IsMatch(month) && int.Parse(month.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 12)
-            ? null
-            : Api.BadRequest($"month must be yyyy-MM, got '{month}'");
+    /// <summary>
+    /// A month the figures can be asked for: <c>yyyy-MM</c> in ASCII digits (<c>\d</c> would take any script's digits,
+    /// which the month parser does not), a year within <see cref="Doc.FirstYear"/>–<see cref="Doc.LastYear"/>, and not after
+    /// the open month: the figures of a month that has not begun would be today's, labelled with its name.
+    /// </summary>
+    private static ProblemHttpResult? Month(string? month, TimeProvider clock)
+    {
+        if (month is null)
+            return null;
+        if (!MonthPattern().IsMatch(month)
+            || int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture) is < Doc.FirstYear or > Doc.LastYear
+            || int.Parse(month.AsSpan(5), CultureInfo.InvariantCulture) is < 1 or > 12)
+            return Api.BadRequest($"month must be yyyy-MM, a year from {Doc.FirstYear} to {Doc.LastYear}, got '{month}'");
+        var open = Months.Of(clock.GetUtcNow());
+        return Months.TryParse(month, out var asked) && asked > open
+            ? Api.BadRequest($"month {month} has not begun: the open month is {Months.Format(open)}, answered live (omit month)")
+            : null;
+    }
 
-    [GeneratedRegex(@"^\d{2}(\d{2}){0,2}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[0-9]{2}([0-9]{2}){0,2}\z")]
     private static partial Regex RegionPrefixPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}\z")]
     private static partial Regex MonthPattern();
 }

@@ -186,6 +186,9 @@ internal sealed class MemberRow
             case MovedOn x:
                 (DestinationRegion, DestinationPlace, MovedAt) = (x.Destination.Value, x.DestinationPlace, x.MovedAt);
                 (InflowOrgId, ReportChannel, ReportedAt) = (null, null, null);
+                // Who received the report goes with it: kept, the bilateral view counted a report received at a
+                // place the member has left (more reports received than members reported).
+                (ReportReceivedBy, ReportReceivedByOrg, ReportReceivedBySide) = (null, null, null);
                 ClearPlacement();
                 break;
             case TransferRequested x:

@@ -8,20 +8,22 @@ namespace CoManagement.Projections.Queries;
 
 /// <summary>
 /// Counts and rates of one group of episodes (all, in-province or out-of-province) counted on the outflow side.
-/// Rates are fractions (0–1), null when there is nothing to divide by.
+/// Rates are fractions (0–1), null when there is nothing to divide by. A member marked lost contact stays in N_out but
+/// is not counted reported, placed or transferring until found again: 纳管 means under management, which a member
+/// nobody can reach is not, so the rates are not inflated by members out of reach.
 /// </summary>
 public sealed record CoverageCounts(
     [property: Description("N_out: open episodes whose formal (outflow) organisation is in the subtree.")] long NOut,
-    [property: Description("Of N_out, the episodes reported at the inflow side (报到).")] long Reported,
-    [property: Description("Of N_out, the episodes reported and placed in a branch (纳管).")] long Placed,
-    [property: Description("Of the placed, those with organisational life in the last 90 days (有效纳管).")] long EffectivelyCovered,
+    [property: Description("Of N_out, the episodes reported at the inflow side (报到); a member marked lost contact is not counted until found again.")] long Reported,
+    [property: Description("Of N_out, the episodes reported and placed in a branch (纳管, under management); a member marked lost contact is not counted until found again.")] long Placed,
+    [property: Description("Of the placed (so not lost contact), those with organisational life in the last 90 days (有效纳管).")] long EffectivelyCovered,
     [property: Description("Of N_out, the episodes with a contact in the last 30 days.")] long Contacted,
     [property: Description("Of N_out, the episodes with organisational life in the last 90 days.")] long Participating,
-    [property: Description("Of N_out, the episodes whose relationship transfer is requested and not yet answered.")] long Transferring,
+    [property: Description("Of N_out, the episodes whose relationship transfer is requested and not yet answered; a member marked lost contact is not counted.")] long Transferring,
     [property: Description("Episodes of the subtree closed by a relationship transfer since 1 January.")] long TransferredYearToDate,
-    [property: Description("Of N_out, the members marked lost contact (失联).")] long LostContact,
-    [property: Description("报到率: Reported ÷ N_out.")] double? ReportRate,
-    [property: Description("纳管率: Placed ÷ N_out.")] double? CoverageRate,
+    [property: Description("Of N_out, the members marked lost contact (失联): counted in N_out, never as reported, placed or transferring.")] long LostContact,
+    [property: Description("报到率: Reported ÷ N_out (lost-contact members count in N_out only).")] double? ReportRate,
+    [property: Description("纳管率: Placed ÷ N_out (lost-contact members count in N_out only).")] double? CoverageRate,
     [property: Description("有效纳管率: EffectivelyCovered ÷ N_out.")] double? EffectiveCoverageRate,
     [property: Description("转接率: (Transferring + TransferredYearToDate) ÷ (N_out + TransferredYearToDate).")] double? TransferRate,
     [property: Description("联系达标率: Contacted ÷ N_out.")] double? ContactRate,
@@ -33,7 +35,8 @@ public sealed record TargetComparison(TargetMetric Metric, int Year, decimal Tar
 /// <summary>
 /// Figures for an organisation's subtree at a month end (frozen when the month closed) or now. <see cref="NIn"/> is the
 /// management count on the inflow side (members whose current inflow place is in the subtree) and is never added to
-/// the outflow counts.
+/// the outflow counts; so are the care visits beside it (<c>NInCareVisits…</c>), read from the inflow scope's year to
+/// date, without which an inflow organisation (a station, an inflow department) showed none of the visits to its members.
 /// </summary>
 public sealed record CoverageFigures(
     string OrgId,
@@ -44,10 +47,16 @@ public sealed record CoverageFigures(
     CoverageCounts All,
     CoverageCounts InProvince,
     CoverageCounts OutOfProvince,
-    long NIn,
-    long NInPlaced,
+    [property: Description("N_in: open episodes whose current inflow place is in the subtree (a management count, never added to N_out).")] long NIn,
+    [property: Description("Of N_in, the episodes reported and placed in a branch; a member marked lost contact is not counted.")] long NInPlaced,
+    [property: Description("Care visits (走访慰问) by the outflow side since 1 January to the members whose formal (outflow) organisation is in the subtree.")]
     long CareVisitsOutflowYearToDate,
+    [property: Description("Care visits by the inflow side since 1 January to the members whose formal (outflow) organisation is in the subtree.")]
     long CareVisitsInflowYearToDate,
+    [property: Description("Care visits by the outflow side since 1 January to the members whose inflow place is in the subtree (the N_in side; never added to the outflow count).")]
+    long NInCareVisitsOutflowYearToDate,
+    [property: Description("Care visits by the inflow side since 1 January to the members whose inflow place is in the subtree (the N_in side; never added to the outflow count).")]
+    long NInCareVisitsInflowYearToDate,
     IReadOnlyList<TargetComparison> Targets);
 
 /// <summary>Coverage figures (纳管率 and the rest) per organisation subtree, current or as of a past month end.</summary>
@@ -259,7 +268,7 @@ public sealed class CoverageQuery(NpgsqlDataSource dataSource, ProjectionCatalog
             return new TargetComparison(t.Metric, t.Year, t.Value, value, value is { } v && (decimal)v >= t.Value);
         }).ToList();
         return new CoverageFigures(orgId, name, month, at, frozen, all, inProvince, outOfProvince,
-            inflow[0], inflow[2], outflow[9], outflow[10], comparisons);
+            inflow[0], inflow[2], outflow[9], outflow[10], inflow[9], inflow[10], comparisons);
     }
 
     // n, reported, placed, active, effective, contacted, lost, transferring, transferred (year to date), care out, care in

@@ -19,7 +19,9 @@ public sealed record RiskCounts(
 
 /// <summary>
 /// Risk lists (not reported after 90 days, no contact in 30, no organisational life in 90/180, lost contact, transfer
-/// expected), judged at query time from the roster's dates with the thresholds of <see cref="DomainSettings"/>.
+/// expected), judged at query time from the roster's dates with the thresholds of <see cref="DomainSettings"/>. The
+/// rows are the members' current ones, so only now or a later instant can be judged: at a past one, contacts made and
+/// members registered since would count (the endpoints refuse it; closed months' figures are frozen by coverage).
 /// </summary>
 public sealed class RiskQuery(NpgsqlDataSource dataSource, ProjectionCatalog catalog, TimeProvider? time = null)
 {

@@ -19,8 +19,9 @@ public enum RosterSort
 
 /// <summary>
 /// Which members to list. <see cref="OrgId"/> selects a subtree: with <see cref="Side"/> = Outflow the member's formal
-/// (outflow) organisation must be in it, with Inflow the place they reported at. Risk flags are judged at
-/// <see cref="Now"/> (the query clock when null).
+/// (outflow) organisation must be in it, with Inflow the place they reported at. With no organisation, Outflow lists
+/// every member and Inflow every member with an inflow place (reported somewhere), as if every subtree were asked. Risk flags are judged at
+/// <see cref="Now"/> (the query clock when null), from the current rows: now or later (see <see cref="RiskQuery"/>).
 /// </summary>
 public sealed record RosterFilter
 {
@@ -140,6 +141,8 @@ public sealed class RosterQuery(NpgsqlDataSource dataSource, ProjectionCatalog c
         var sql = new SqlBuilder();
         if (filter.OrgId is { } org)
             sql.Subtree(filter.Side == Side.Inflow ? "m.inflow_path" : "m.outflow_path", await MemberTable.SubtreeAsync(q.DataSource, s, org, ct).ConfigureAwait(false));
+        else if (filter.Side == Side.Inflow)
+            sql.Where("m.inflow_path IS NOT NULL"); // every inflow subtree: the members with an inflow place, as a subtree's range requires
         if (filter.Statuses is { Count: > 0 } statuses)
             sql.Where($"m.status = ANY({sql.Value(statuses.Select(x => x.ToString()).ToArray())})");
         if (filter.DestinationPrefix is { } prefix)

@@ -20,8 +20,11 @@ internal sealed class RosterProjection(EventTypeRegistry registry, int heldRows)
 
     public override string Name => ProjectionNames.Roster;
 
-    /// <summary>2: subtree paths and the covering registration index; 3: the paths without the ancestor arrays beside them.</summary>
-    public override int Version => 3;
+    /// <summary>
+    /// 2: subtree paths and the covering registration index; 3: the paths without the ancestor arrays beside them;
+    /// 4: a move on clears who received the report (rows written before kept it).
+    /// </summary>
+    public override int Version => 4;
 
     public override Task CreateAsync(NpgsqlConnection connection, string schema, CancellationToken ct) =>
         Db.ExecuteAsync(connection, OrgTree.Create(schema) + _members.Create(schema), ct);
