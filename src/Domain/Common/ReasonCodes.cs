@@ -26,6 +26,7 @@ public static class ReasonCodes
     public const string MemberTimeBeforeEpisode = "member.time-before-episode";
     public const string MemberTimeOutOfOrder = "member.time-out-of-order";
     public const string MemberNotFormalOrg = "member.not-formal-org";
+    public const string MemberIdNumberMismatch = "member.id-number-mismatch";
     public const string MemberBranchOutsidePlacingOrg = "member.branch-outside-placing-org";
     public const string MemberMembershipEnded = "member.membership-ended";
     public const string MemberAlreadyReported = "member.already-reported";

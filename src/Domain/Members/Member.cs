@@ -180,6 +180,8 @@ public static class Member
         var startsAt = c.DepartedAt < c.RegisteredAt ? c.DepartedAt : c.RegisteredAt;
         if (s.Episode?.ClosedAt is { } closed && startsAt < closed)
             return No(ReasonCodes.MemberOverlapsPreviousEpisode, $"episode {s.Episode.Number} closed at {closed:O}, after this one starts");
+        if (s.IdNumber is { } known && known != c.IdNumber)
+            return No(ReasonCodes.MemberIdNumberMismatch, "the ID number differs from the member's earlier episodes: one person, one ID number");
         if (s.FormalOrgId is { } formal && formal != c.OutflowOrgId)
             return No(ReasonCodes.MemberNotFormalOrg, $"the formal relationship sits with '{formal}': it moves only by a transfer");
         // No side check: after a transfer the formal branch may be one that was labelled inflow-side.

@@ -37,6 +37,11 @@ public partial class MemberTests
             .ThenRejects(ReasonCodes.MemberNotFormalOrg);
 
     [Fact]
+    public void a_later_episode_with_another_id_number_is_rejected() =>
+        Given(ReturnedMember).When(Register with { IdNumber = "620802199003150025", DepartedAt = On(9, 1), RegisteredAt = On(9, 1) })
+            .ThenRejects(ReasonCodes.MemberIdNumberMismatch);
+
+    [Fact]
     public void placing_before_the_report_is_rejected() =>
         Given(ReportedMember).When(Place with { PlacedAt = On(1, 10) }).ThenRejects(ReasonCodes.MemberTimeOutOfOrder);
 
