@@ -130,11 +130,11 @@ public sealed class Auditor_endpoints(HostFixture host) : IClassFixture<HostFixt
         (await host.GetAsync(OutsideAuditor, $"/api/audit/members/{member}/verify")).Status.ShouldBe(404);
         await host.GetAsync(Auditor, "/api/audit/members/m-probe/history");
 
-        // The newest three (other tests read this member too).
-        var (_, reads, _) = await host.GetAsync(Auditor, $"/api/audit/reads?memberId={member}&limit=3");
+        // The newest two (other tests read this member too): the Lanzhou auditor's verify, the newest, is not listed.
+        var (_, reads, _) = await host.GetAsync(Auditor, $"/api/audit/reads?memberId={member}&limit=2");
         var rows = reads.EnumerateArray().Select(r => (
             User: r.GetProperty("userId").GetString(), Action: r.GetProperty("action").GetString(), Parameters: r.GetProperty("parameters").GetString())).ToList();
-        rows.ShouldBe([("u-au2", "verify", null), ("u-au", "state", "version=1"), ("u-au", "history", null)]);
+        rows.ShouldBe([("u-au", "state", "version=1"), ("u-au", "history", null)], "the Lanzhou auditor's read is not Pingliang's to list");
         (await host.ScalarAsync<long>(outsideVerifies)).ShouldBe(before + 1);
         (await host.ScalarAsync<long>("SELECT count(*) FROM {schema}_host.audit_reads WHERE member_id = 'm-probe'")).ShouldBe(1);
     }
@@ -174,6 +174,31 @@ public sealed class Auditor_endpoints(HostFixture host) : IClassFixture<HostFixt
         (await StatusesAsync(BranchAuditor)).ShouldBe([200, 200, 404, 404], "Kongtong owns the first two");
         (await StatusesAsync(OutsideAuditor)).ShouldBe([200, 404, 404, 200], "reported at Chengguan, under Lanzhou");
         (await StatusesAsync(StrangerAuditor)).ShouldBe([404, 404, 404, 404], "no such organisation, no one in scope");
+    }
+
+    [Fact]
+    public async Task listing_the_audit_log_is_itself_logged_and_shows_only_reads_made_in_the_auditors_subtree()
+    {
+        await host.GetAsync(Auditor, $"/api/audit/members/{Returned}/state");
+        await host.GetAsync(BranchAuditor, $"/api/audit/members/{Placed}/state");
+        await host.GetAsync(OutsideAuditor, $"/api/audit/members/{Returned}/state");
+
+        async Task<List<string>> ReadersAsync(Caller auditor)
+        {
+            var (status, body, _) = await host.GetAsync(auditor, "/api/audit/reads?limit=500");
+            status.ShouldBe(200, body.ToString());
+            return [.. body.EnumerateArray().Select(r => r.GetProperty("organizationId").GetString()!).Distinct()];
+        }
+
+        (await ReadersAsync(Auditor)).ShouldBe([PlDept, Kongtong], ignoreOrder: true);
+        (await ReadersAsync(BranchAuditor)).ShouldBe([Kongtong]);
+        (await ReadersAsync(OutsideAuditor)).ShouldBe([LzDept]);
+        (await ReadersAsync(StrangerAuditor)).ShouldBeEmpty();
+        (await host.ScalarAsync<long>("SELECT count(*) FROM {schema}_host.audit_reads WHERE user_id = 'u-au3' AND action = 'reads'")).ShouldBe(1);
+
+        await host.GetAsync(OutsideAuditor, $"/api/audit/reads?memberId={Returned}");
+        (await host.ScalarAsync<string>("SELECT parameters FROM {schema}_host.audit_reads WHERE user_id = 'u-au2' AND action = 'reads' ORDER BY id DESC LIMIT 1"))
+            .ShouldBe($"memberId={Returned}");
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using CoManagement.Application;
 using CoManagement.Domain.Members;
 using CoManagement.EventStore;
 using CoManagement.Host.Auth;
+using CoManagement.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CoManagement.Host.Http;
@@ -33,7 +34,7 @@ public static class AuditorEndpoints
             .WithSummary("The seals as a JSON download, to keep apart from the database and check an export offline.")
             .Produces<List<Seal>>(contentType: "application/json");
         group.MapGet("/reads", ListReads)
-            .WithSummary("The audit log itself: who read which member when, newest first.");
+            .WithSummary("The audit log itself: who read which member when, newest first; only reads by users of organisations in the caller's subtree. Itself logged.");
         return group;
     }
 
@@ -123,14 +124,25 @@ public static class AuditorEndpoints
             $"seals-{store.Schema}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.json");
     }
 
+    /// <summary>
+    /// Logged like every other audit read. An auditor sees the reads made by users of organisations in its own subtree
+    /// (by the organisations' projection): who audits the auditors of a branch is the level above it, and one
+    /// organisation's auditors do not learn which members another organisation's looked at.
+    /// </summary>
     private static async Task<Results<Ok<IReadOnlyList<AuditRead>>, ProblemHttpResult>> ListReads(
         [Description("Only reads of this member.")] string? memberId, [Description("Only reads by this user.")] string? userId,
         [Description("Only entries with an id below this one: pass the last id of a page to get the next (keyset paging).")] long? before,
-        [Description("Entries to return, 1–500 (default 50).")] int? limit, AuditLog log, CancellationToken ct)
+        [Description("Entries to return, 1–500 (default 50).")] int? limit, ClaimsPrincipal user, HttpContext http, AuditLog log,
+        ProjectionCatalog catalog, CancellationToken ct)
     {
         if (Api.Limit(limit, out var take) is { } bad)
             return bad;
-        return TypedResults.Ok(await log.ListAsync(memberId, userId, before, take, ct));
+        var caller = Caller.From(user);
+        var filters = new[] { (nameof(memberId), memberId), (nameof(userId), userId), (nameof(before), before?.ToString(CultureInfo.InvariantCulture)) }
+            .Where(f => f.Item2 is not null).Select(f => $"{f.Item1}={f.Item2}").ToList();
+        await log.RecordAsync(caller, null, "reads", filters.Count == 0 ? null : string.Join('&', filters), http, ct);
+        return TypedResults.Ok(await log.ListAsync(memberId, userId, before, take,
+            new AuditLog.Subtree(catalog.SchemaOf(ProjectionNames.Orgs), caller.OrganizationId), ct));
     }
 
     private static ProblemHttpResult NoMember(string memberId) => Api.NotFound($"no member '{memberId}'");
