@@ -1,6 +1,7 @@
 using CoManagement.Domain.Common;
 using CoManagement.EventStore;
 using CoManagement.Host.Auth;
+using CoManagement.Host.Cli;
 using Npgsql;
 using static CoManagement.Host.Tests.Scenario;
 
@@ -208,6 +209,91 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         var (status, body, _) = await host.GetAsync(Analyst, $"/api/roster?org={PlDept}");
         status.ShouldBe(200);
         body.GetProperty("total").GetInt64().ShouldBe(4);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(true, "--urls", "http://127.0.0.1:5999")]
+    [InlineData(true, "--EventStore:Schema=x", "--Auth:SigningKey", "k")]
+    [InlineData(false, "migrate")]
+    [InlineData(false, "--help")]
+    [InlineData(false, "-h")]
+    [InlineData(false, "-?")]
+    [InlineData(false, "--urls", "http://127.0.0.1:5999", "--help")]
+    [InlineData(false, "--frobnicate")]
+    [InlineData(false, "-v")]
+    [InlineData(false, "--EventStore:Schema=x", "--verbose", "--urls=x")]
+    public void only_no_arguments_or_configuration_overrides_start_the_host(bool starts, params string[] args) =>
+        OperatorVerbs.StartsHost(args).ShouldBe(starts);
+
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("--EventStore:Schema=x", "-h")]
+    public async Task help_asked_for_lists_the_verbs_and_exits_0(params string[] args)
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(args);
+
+        code.ShouldBe(0, output);
+        output.ShouldContain("verify-copy <events> <seals>");
+        output.ShouldNotContain("unknown option '");
+        output.ShouldNotContain("unknown verb '");
+    }
+
+    [Theory]
+    [InlineData("--frobnicate")]
+    [InlineData("-v")]
+    [InlineData("--EventStore:Schema=x", "--frobnicate")]
+    public async Task an_unknown_option_prints_the_help_and_exits_2(params string[] args)
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(args);
+
+        code.ShouldBe(2, output);
+        output.ShouldContain($"unknown option '{args[^1]}'");
+        output.ShouldContain("verify-copy <events> <seals>");
+    }
+
+    /// <summary>
+    /// The program itself, as an operator starts it: with an unreachable database, a Host booted by mistake would not
+    /// print the help and exit, it would fail or hang until the timeout.
+    /// </summary>
+    [Theory]
+    [InlineData("--help", 0)]
+    [InlineData("-h", 0)]
+    [InlineData("--frobnicate", 2)]
+    public async Task the_program_prints_the_help_for_an_option_instead_of_starting_the_host(string option, int expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(OperatorVerbs).Assembly.Location, option])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__EventStore"] = "Host=127.0.0.1;Port=1;Username=nobody;Timeout=2",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            },
+        };
+        using var program = System.Diagnostics.Process.Start(start)!;
+        var stdout = program.StandardOutput.ReadToEndAsync(ct);
+        var stderr = program.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await program.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            program.Kill(entireProcessTree: true);
+            throw new ShouldAssertException($"'{option}' did not exit within 60 s: the Host was started");
+        }
+
+        program.ExitCode.ShouldBe(expected, await stderr);
+        var (help, other) = expected == 0 ? (await stdout, await stderr) : (await stderr, await stdout);
+        help.ShouldContain("verify-copy <events> <seals>");
+        other.ShouldBeEmpty();
     }
 
     [Fact]

@@ -15,6 +15,7 @@ namespace CoManagement.Host.Cli;
 /// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, seal, export-seals, export-events, verify-copy, token. Verbs read
 /// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
 /// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure.
+/// With no arguments, or only configuration overrides, the program runs the Host instead (<see cref="StartsHost"/>).
 /// </summary>
 public static class OperatorVerbs
 {
@@ -26,10 +27,20 @@ public static class OperatorVerbs
         ["token"] = ["role", "org", "side", "user", "hours"],
     };
 
-    /// <summary>Messages and progress bars go to stderr, so stdout carries only what a script captures (the token).</summary>
+    private static readonly string[] HelpWords = ["help", "--help", "-h", "-?"];
+
+    /// <summary>
+    /// Whether the command line runs the Host: no arguments, or only configuration overrides (<c>--Key=value</c> or
+    /// <c>--Key value</c>). A verb, a request for help or any other option (<c>-x</c>, <c>--flag</c> with no value) is
+    /// for <see cref="RunAsync(string[])"/>: a typo must not boot the service on the configured database.
+    /// </summary>
+    public static bool StartsHost(IReadOnlyList<string> args) => args.Count == 0 || NotAnOverride(args) is null;
+
+    /// <summary>Messages and progress bars go to stderr, so stdout carries only what a script captures (the token, the help asked for).</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var askedForHelp = args.Length > 0 && (HelpWords.Contains(args[0]) || (args[0].StartsWith('-') && NotAnOverride(args) is { } a && HelpWords.Contains(a)));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(askedForHelp ? Console.Out : Console.Error) });
         if (Console.IsErrorRedirected)
             console.Profile.Width = 200; // a log file has no width; the default 80 would wrap every message
         return RunAsync(args, console, Console.Out);
@@ -42,6 +53,11 @@ public static class OperatorVerbs
         ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += cancel;
         var verb = args[0];
+        if (verb.StartsWith('-'))
+        {
+            var option = NotAnOverride(args);
+            return option is null || HelpWords.Contains(option) ? Help(console, Ok) : Help(console, Usage, $"unknown option '{option}'");
+        }
         try
         {
             var parsed = VerbArgs.Parse(args[1..], OptionsOf.GetValueOrDefault(verb, []));
@@ -268,9 +284,31 @@ public static class OperatorVerbs
               verify-copy <events> <seals>  check an exported copy of the events against exported seals, with no
                                           database; exit code 1 on a broken link
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
+              help, --help, -h            this text, exit code 0 (an unknown verb or option prints it to stderr, exit code 2)
+            With no verb, or only configuration overrides (--Key=value), the program runs the Host.
 
             """));
         return code;
+    }
+
+    /// <summary>The first argument that is not a configuration override, or null when all are.</summary>
+    private static string? NotAnOverride(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2 || HelpWords.Contains(arg))
+                return arg;
+            if (arg.Contains('=', StringComparison.Ordinal))
+                continue;
+            if (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
+            {
+                i++;
+                continue;
+            }
+            return arg;
+        }
+        return null;
     }
 
     private static Task WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct) =>
