@@ -50,6 +50,8 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
             code.ShouldBe(0, output);
             output.ShouldContain("intact");
             output.ShouldContain("3 streams, 3 events");
+            output.ShouldContain("sealed: no seal");
+            output.ShouldContain("not yet sealed: 3 events at positions 1..3");
 
             await using (var tamper = dataSource.CreateCommand($$"""
                 ALTER TABLE {{schema}}.events DISABLE TRIGGER USER;
@@ -182,6 +184,51 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         {
             File.Delete(events);
             File.Delete(seals);
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task a_copy_with_events_no_seal_covers_is_reported_unproven_with_exit_code_4()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var schema = HostFixture.NewSchema();
+        var (events, seals, noSeals) = (Path.GetTempFileName(), Path.GetTempFileName(), Path.GetTempFileName());
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = await MigratedStoreAsync(schema, dataSource);
+            for (var i = 0; i < 3; i++)
+                await store.AppendAsync($"member-s{i}", ExpectedVersion.NoStream, [new EventData("test.happened", 1, $$"""{"n": {{i}}}""", On(3, 1), EventMetadata.Empty)], ct: ct);
+            (await HostFixture.RunVerbAsync(["seal", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            // A member appended after the last seal, as a forger would add one: its chain is self-consistent.
+            await store.AppendAsync("member-forged", ExpectedVersion.NoStream, [new EventData("test.happened", 1, """{"n": 9}""", On(3, 2), EventMetadata.Empty)], ct: ct);
+            (await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            (await HostFixture.RunVerbAsync(["export-seals", seals, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            await File.WriteAllTextAsync(noSeals, "[]", ct);
+
+            var (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(OperatorVerbs.Unsealed, output);
+            output.ShouldContain("UNPROVEN");
+            output.ShouldContain("sealed: 3 events, positions 1..3");
+            output.ShouldContain("not under any seal: 1 events at positions 4..4");
+            output.ShouldNotContain("intact:");
+
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, noSeals]);
+            code.ShouldBe(OperatorVerbs.Unsealed, output);
+            output.ShouldContain("sealed: no seal");
+            output.ShouldContain("not under any seal: 4 events at positions 1..4");
+
+            // In the live store the same head is only not yet sealed.
+            (code, output) = await HostFixture.RunVerbAsync(["verify", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("not yet sealed: 1 events at positions 4..4");
+        }
+        finally
+        {
+            File.Delete(events);
+            File.Delete(seals);
+            File.Delete(noSeals);
             await HostFixture.DropSchemasAsync(schema);
         }
     }
