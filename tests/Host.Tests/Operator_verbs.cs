@@ -233,6 +233,39 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         }
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task export_events_writes_a_file_only_its_owner_may_read_new_or_replaced()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        var schema = HostFixture.NewSchema();
+        var folder = Directory.CreateTempSubdirectory("export-mode-");
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = await MigratedStoreAsync(schema, dataSource);
+            await store.AppendAsync("member-x", ExpectedVersion.NoStream,
+                [new EventData("test.happened", 1, """{"idNumber": "620802199001010011"}""", On(3, 1), EventMetadata.Empty)], ct: TestContext.Current.CancellationToken);
+            var fresh = Path.Combine(folder.FullName, "events.jsonl");
+            var replaced = Path.Combine(folder.FullName, "old.jsonl");
+            await File.WriteAllTextAsync(replaced, "old", TestContext.Current.CancellationToken);
+            File.SetUnixFileMode(replaced, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+            foreach (var path in new[] { fresh, replaced })
+            {
+                var (code, output) = await HostFixture.RunVerbAsync(["export-events", path, .. HostFixture.ConfigFor(schema)]);
+                code.ShouldBe(0, output);
+                File.GetUnixFileMode(path).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+                (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ShouldContain("620802199001010011");
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
     /// <summary>The schema migrated by the verb, and a store on it.</summary>
     private static async Task<PostgresEventStore> MigratedStoreAsync(string schema, NpgsqlDataSource dataSource)
     {

@@ -267,10 +267,26 @@ public static class OperatorVerbs
         await log.RecordAsync(new Caller(Environment.UserName, "operator", "-", Side.Outflow), null, "export-events",
             $"file={Path.GetFileName(path)}", traceId: null, ct);
         long count;
-        await using (var file = File.Create(path))
+        await using (var file = CreateOwnerOnly(path))
             count = await sp.GetRequiredService<PostgresEventStore>().ExportEventsAsync(file, ct);
         console.MarkupLineInterpolated($"[green]{count} events[/] written to {Path.GetFullPath(path)} (JSON lines, in position order, exactly as hashed)");
         return Ok;
+    }
+
+    /// <summary>
+    /// The export holds ID and phone numbers in full: readable and writable by its owner only (0600 on Unix), whatever
+    /// the umask, and also when it replaces a file that was readable by others.
+    /// </summary>
+    internal static FileStream CreateOwnerOnly(string path)
+    {
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (OperatingSystem.IsWindows())
+            return new FileStream(path, options);
+        options.UnixCreateMode = ownerOnly;
+        var file = new FileStream(path, options);
+        File.SetUnixFileMode(file.SafeFileHandle, ownerOnly);
+        return file;
     }
 
     private static int Token(VerbArgs args, IAnsiConsole console, TextWriter output)
@@ -309,7 +325,8 @@ public static class OperatorVerbs
               seal                        seal the feed up to its safe head now (the Host does it every few minutes)
               export-seals <file>         write the seals as JSON for offline verification
               export-events <file>        write every event (archived ones too) as JSON lines, exactly as hashed
-                                          (recorded in the audit log first, as the operating-system user)
+                                          (recorded in the audit log first, as the operating-system user), to a
+                                          file only its owner may read (0600: it holds ID and phone numbers in full)
               verify-copy <events> <seals>  check an exported copy of the events against exported seals, with no
                                           database; exit code 1 on a broken link, 4 when events lie after the last
                                           seal (every event, without seals): no seal proves them, so seal before export
