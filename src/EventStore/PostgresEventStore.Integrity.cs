@@ -44,17 +44,33 @@ public sealed partial class PostgresEventStore
         }
         progress?.Report(verifier.EventsChecked);
 
-        var previous = HashChain.Genesis;
+        Seal? previous = null;
         var sealsChecked = 0L;
+        var sealedEvents = 0L;
         foreach (var seal in await GetSealsAsync(ct).ConfigureAwait(false))
         {
             var range = await ReadRangeHashesAsync(seal.FromPosition, seal.ToPosition, ct).ConfigureAwait(false);
             if (!verifier.CheckSeal(seal, previous, range))
-                break;
-            previous = Convert.FromHexString(seal.SealHash);
+                return verifier.Report(sealsChecked);
+            previous = seal;
             sealsChecked++;
+            sealedEvents += seal.EventCount;
         }
-        return verifier.Report(sealsChecked);
+        // The head of a live store is not yet sealed (the Host seals every SealInterval): reported, not a break.
+        var through = previous?.ToPosition ?? 0;
+        await using var after = _dataSource.CreateCommand(_names.Render("""
+            SELECT count(*), min(position), max(position) FROM (
+                SELECT position FROM {schema}.events WHERE position > $1
+                UNION ALL SELECT position FROM {schema}.events_archive WHERE position > $1) e
+            """));
+        after.Parameters.Add(new NpgsqlParameter<long> { TypedValue = through });
+        await using var unsealed = await after.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await unsealed.ReadAsync(ct).ConfigureAwait(false);
+        return verifier.Report(sealsChecked) with
+        {
+            Coverage = new SealCoverage(sealedEvents, through, unsealed.GetInt64(0),
+                unsealed.IsDBNull(1) ? null : unsealed.GetInt64(1), unsealed.IsDBNull(2) ? null : unsealed.GetInt64(2)),
+        };
     }
 
     /// <summary>

@@ -6,6 +6,20 @@ public sealed record BrokenLink(string? StreamId, long? Version, long? Position,
 public sealed record VerificationReport(long StreamsChecked, long EventsChecked, long SealsChecked, BrokenLink? FirstBroken)
 {
     public bool Intact => FirstBroken is null;
+
+    /// <summary>How much of the history the seals prove; null for a single stream's check, which reads no seal.</summary>
+    public SealCoverage? Coverage { get; init; }
+}
+
+/// <summary>
+/// The events under a seal and those after the last one. A chain alone proves nothing against a forger who rewrites it
+/// (<c>Tamper_evidence</c>), so events after the last seal are unproven: normal at the head of a live store, which
+/// seals every few minutes, but in an exported copy they are exactly what a forger would append.
+/// </summary>
+/// <param name="SealedThrough">The last seal's last position, 0 without seals.</param>
+public sealed record SealCoverage(long EventsSealed, long SealedThrough, long EventsUnsealed, long? FirstUnsealedPosition, long? LastUnsealedPosition)
+{
+    public bool Complete => EventsUnsealed == 0;
 }
 
 /// <summary>
@@ -68,18 +82,28 @@ public sealed class ChainVerifier
             : $"stored hash {Convert.ToHexStringLower(e.Hash)} differs from the recomputed {Convert.ToHexStringLower(expected)}: the event or its predecessor was altered";
     }
 
-    /// <summary>Checks a seal against the events of its range (position order) and the previous seal.</summary>
-    public bool CheckSeal(Seal seal, byte[] previousSealHash, IEnumerable<(long Position, byte[] Hash)> rangeEvents)
+    /// <summary>Checks a seal against the events of its range (position order) and the previous seal (null for the first).</summary>
+    public bool CheckSeal(Seal seal, Seal? previous, IEnumerable<(long Position, byte[] Hash)> rangeEvents)
     {
         if (FirstBroken is not null)
             return false;
         var digest = HashChain.RangeDigest(rangeEvents, out var count);
-        return SealProblem(seal, previousSealHash, digest, count) is not { } problem || BreakSeal(seal, problem);
+        return SealProblem(seal, previous, digest, count) is not { } problem || BreakSeal(seal, problem);
     }
 
-    /// <summary>What is wrong with a seal, given the digest and count of the events found in its range; null when nothing.</summary>
-    internal static string? SealProblem(Seal seal, byte[] previousSealHash, byte[] digest, long count)
+    /// <summary>
+    /// What is wrong with a seal, given its predecessor (null for the first) and the digest and count of the events
+    /// found in its range; null when nothing. Seals are numbered from 1 and their ranges follow each other from
+    /// position 0, so every position up to the last seal's end is under exactly one seal.
+    /// </summary>
+    internal static string? SealProblem(Seal seal, Seal? previous, byte[] digest, long count)
     {
+        var (number, from) = previous is null ? (1L, 0L) : (previous.SealNo + 1, previous.ToPosition);
+        if (seal.SealNo != number)
+            return $"seal {seal.SealNo} where seal {number} should follow: a seal is missing or repeated";
+        if (seal.FromPosition != from || seal.ToPosition <= seal.FromPosition)
+            return $"seal {seal.SealNo} covers ({seal.FromPosition}, {seal.ToPosition}] where its range should start at {from}: the seals do not cover the positions contiguously";
+        var previousSealHash = previous is null ? HashChain.Genesis : Convert.FromHexString(previous.SealHash);
         if (count != seal.EventCount)
             return $"seal {seal.SealNo} covers {seal.EventCount} events in ({seal.FromPosition}, {seal.ToPosition}], found {count}";
         if (!string.Equals(Convert.ToHexStringLower(digest), seal.EventsHash, StringComparison.OrdinalIgnoreCase))
@@ -130,9 +154,9 @@ public sealed class ExportVerifier(IReadOnlyList<Seal> seals) : IDisposable
     private readonly Seal[] _seals = [.. seals.OrderBy(s => s.SealNo)];
     private readonly Dictionary<string, (long Version, byte[] Hash)> _heads = new(StringComparer.Ordinal);
     private readonly HashChain.RangeDigester _range = new();
-    private byte[] _previousSeal = HashChain.Genesis;
     private int _seal;
-    private long _position, _events;
+    private long _position, _events, _unsealed;
+    private long? _firstUnsealed, _lastUnsealed;
 
     public BrokenLink? FirstBroken { get; private set; }
 
@@ -155,15 +179,30 @@ public sealed class ExportVerifier(IReadOnlyList<Seal> seals) : IDisposable
         _heads[e.StreamId] = (e.Version, e.Hash);
         if (_seal < _seals.Length && e.Position > _seals[_seal].FromPosition)
             _range.Add(e.Position, e.Hash);
+        if (e.Position > SealedThrough)
+        {
+            _unsealed++;
+            _firstUnsealed ??= e.Position;
+            _lastUnsealed = e.Position;
+        }
         return true;
     }
 
-    /// <summary>Closes the seals left (a seal whose range the copy never reached finds no events) and reports.</summary>
+    /// <summary>The last seal's last position: events after it are under no seal.</summary>
+    private long SealedThrough => _seals.Length == 0 ? 0 : _seals[^1].ToPosition;
+
+    /// <summary>
+    /// Closes the seals left (a seal whose range the copy never reached finds no events) and reports, with how many
+    /// events lie after the last seal (a copy with no seal at all has every event there).
+    /// </summary>
     public VerificationReport Finish()
     {
         if (FirstBroken is null)
             CloseSealsBefore(long.MaxValue);
-        return new VerificationReport(_heads.Count, _events, _seal, FirstBroken);
+        return new VerificationReport(_heads.Count, _events, _seal, FirstBroken)
+        {
+            Coverage = new SealCoverage(_events - _unsealed, SealedThrough, _unsealed, _firstUnsealed, _lastUnsealed),
+        };
     }
 
     public void Dispose() => _range.Dispose();
@@ -175,12 +214,11 @@ public sealed class ExportVerifier(IReadOnlyList<Seal> seals) : IDisposable
         {
             var seal = _seals[_seal];
             var count = _range.Count;
-            if (ChainVerifier.SealProblem(seal, _previousSeal, _range.Finish(), count) is { } problem)
+            if (ChainVerifier.SealProblem(seal, _seal == 0 ? null : _seals[_seal - 1], _range.Finish(), count) is { } problem)
             {
                 FirstBroken = new BrokenLink(null, null, null, seal.SealNo, problem);
                 return false;
             }
-            _previousSeal = Convert.FromHexString(seal.SealHash);
             _seal++;
         }
         return true;

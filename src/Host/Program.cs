@@ -3,7 +3,7 @@ using CoManagement.Host.Bus;
 using CoManagement.Host.Cli;
 using CoManagement.Host.Http;
 
-if (args.Length > 0 && !args[0].StartsWith('-'))
+if (!OperatorVerbs.StartsHost(args))
     return await OperatorVerbs.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

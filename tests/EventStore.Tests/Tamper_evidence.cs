@@ -164,7 +164,8 @@ public sealed class Tamper_evidence : IAsyncLifetime
             return verifier.Finish();
         }
 
-        Check(copy, seals).ShouldBe(new VerificationReport(2, 7, 2, null));
+        var intact = new VerificationReport(2, 7, 2, null) { Coverage = new SealCoverage(6, seals[^1].ToPosition, 1, copy[^1].Position, copy[^1].Position) };
+        Check(copy, seals).ShouldBe(intact);
         // An event of the first seal's range gone: its stream's chain skips a version.
         Check(copy.Where(e => !(e.StreamId == a && e.Version == 1)), seals).FirstBroken!.Reason.ShouldContain("version 2 follows version 0");
         // A stream's last event under a seal gone: the chain cannot tell, the seal can.
@@ -176,6 +177,69 @@ public sealed class Tamper_evidence : IAsyncLifetime
             .ShouldBe(copy[^1].Position);
         // A seal the copy never reaches finds no events.
         Check(copy.Take(4), seals).FirstBroken!.SealNo.ShouldBe(2);
-        ChainVerifier.VerifyExport(Enumerable.Reverse(copy), seals).ShouldBe(new VerificationReport(2, 7, 2, null), "any order, held and sorted");
+        ChainVerifier.VerifyExport(Enumerable.Reverse(copy), seals).ShouldBe(intact, "any order, held and sorted");
+    }
+
+    [Fact]
+    public async Task a_copy_reports_the_events_no_seal_covers_a_forged_stream_after_the_last_seal_or_every_event_without_seals()
+    {
+        await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(3));
+        var seal = (await Store.WriteSealAsync())!;
+        var forged = NewStream();
+        await Store.AppendAsync(forged, ExpectedVersion.NoStream, Events(2)); // as a forger would append a whole, self-consistent stream
+        var events = new MemoryStream();
+        await Store.ExportEventsAsync(events);
+        events.Position = 0;
+        var copy = await PostgresEventStore.ReadEventExportAsync(events);
+        var appended = copy.Where(e => e.StreamId == forged).Select(e => e.Position).ToList();
+
+        var report = ChainVerifier.VerifyExport(copy, [seal]);
+        report.Intact.ShouldBeTrue("every chain holds");
+        report.Coverage.ShouldBe(new SealCoverage(3, seal.ToPosition, 2, appended[0], appended[1]));
+        report.Coverage!.Complete.ShouldBeFalse();
+
+        var unsealed = ChainVerifier.VerifyExport(copy, []);
+        unsealed.Coverage.ShouldBe(new SealCoverage(0, 0, 5, copy[0].Position, copy[^1].Position));
+    }
+
+    [Fact]
+    public async Task seals_must_follow_each_other_from_position_0_offline_and_in_the_store()
+    {
+        await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(2));
+        await Store.WriteSealAsync();
+        await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(2));
+        await Store.WriteSealAsync();
+        var seals = await Store.GetSealsAsync();
+        var events = new MemoryStream();
+        await Store.ExportEventsAsync(events);
+        events.Position = 0;
+        var copy = await PostgresEventStore.ReadEventExportAsync(events);
+
+        var withoutFirst = ChainVerifier.VerifyExport(copy, [seals[1]]).FirstBroken!;
+        withoutFirst.SealNo.ShouldBe(2);
+        withoutFirst.Reason.ShouldContain("a seal is missing or repeated");
+        // The first seal dropped and the second renumbered and re-chained, as a forger with the store's own functions would.
+        var second = seals[1];
+        var digest = Convert.FromHexString(second.EventsHash);
+        var renumbered = second with { SealNo = 1, SealHash = Convert.ToHexStringLower(HashChain.SealHash(HashChain.Genesis, 1, second.FromPosition, second.ToPosition, second.EventCount, digest)) };
+        ChainVerifier.VerifyExport(copy, [renumbered]).FirstBroken!.Reason.ShouldContain("do not cover the positions contiguously");
+
+        await _db.ExecuteAsync("ALTER TABLE {schema}.seals DISABLE TRIGGER USER; DELETE FROM {schema}.seals WHERE seal_no = 1");
+        var report = await Store.VerifyStoreAsync();
+        report.FirstBroken!.SealNo.ShouldBe(2);
+        report.FirstBroken.Reason.ShouldContain("a seal is missing or repeated");
+    }
+
+    [Fact]
+    public async Task the_store_reports_events_after_its_last_seal_as_not_yet_sealed_without_failing()
+    {
+        await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(2));
+        var seal = (await Store.WriteSealAsync())!;
+        var positions = (await Store.AppendAsync(NewStream(), ExpectedVersion.NoStream, Events(3))).Positions;
+
+        var report = await Store.VerifyStoreAsync();
+
+        report.Intact.ShouldBeTrue();
+        report.Coverage.ShouldBe(new SealCoverage(2, seal.ToPosition, 3, positions[0], positions[^1]));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoManagement.Host.Auth;
 using Npgsql;
 using static CoManagement.Host.Tests.Scenario;
 
@@ -119,19 +120,85 @@ public sealed class Auditor_endpoints(HostFixture host) : IClassFixture<HostFixt
     }
 
     [Fact]
-    public async Task every_auditor_read_of_a_member_is_recorded_even_a_probe_for_an_unknown_one()
+    public async Task every_auditor_read_of_a_member_is_recorded_even_a_probe_for_an_unknown_one_or_one_out_of_scope()
     {
         var member = ReportedInXian;
+        var outsideVerifies = $"SELECT count(*) FROM {{schema}}_host.audit_reads WHERE member_id = '{member}' AND user_id = 'u-au2' AND action = 'verify'";
+        var before = await host.ScalarAsync<long>(outsideVerifies);
         await host.GetAsync(Auditor, $"/api/audit/members/{member}/history");
         await host.GetAsync(Auditor, $"/api/audit/members/{member}/state?version=1");
-        await host.GetAsync(OutsideAuditor, $"/api/audit/members/{member}/verify");
+        (await host.GetAsync(OutsideAuditor, $"/api/audit/members/{member}/verify")).Status.ShouldBe(404);
         await host.GetAsync(Auditor, "/api/audit/members/m-probe/history");
 
-        var (_, reads, _) = await host.GetAsync(Auditor, $"/api/audit/reads?memberId={member}");
+        // The newest two (other tests read this member too): the Lanzhou auditor's verify, the newest, is not listed.
+        var (_, reads, _) = await host.GetAsync(Auditor, $"/api/audit/reads?memberId={member}&limit=2");
         var rows = reads.EnumerateArray().Select(r => (
             User: r.GetProperty("userId").GetString(), Action: r.GetProperty("action").GetString(), Parameters: r.GetProperty("parameters").GetString())).ToList();
-        rows.ShouldBe([("u-au2", "verify", null), ("u-au", "state", "version=1"), ("u-au", "history", null)]);
+        rows.ShouldBe([("u-au", "state", "version=1"), ("u-au", "history", null)], "the Lanzhou auditor's read is not Pingliang's to list");
+        (await host.ScalarAsync<long>(outsideVerifies)).ShouldBe(before + 1);
         (await host.ScalarAsync<long>("SELECT count(*) FROM {schema}_host.audit_reads WHERE member_id = 'm-probe'")).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("history")]
+    [InlineData("state")]
+    [InlineData("verify")]
+    public async Task a_member_outside_the_auditors_scope_is_answered_as_an_unknown_member_is(string read)
+    {
+        var (_, unknown, _) = await host.GetAsync(Auditor, $"/api/audit/members/m-nobody/{read}");
+        var outOfScope = new[]
+        {
+            (OutsideAuditor, ReportedInXian), (OutsideAuditor, NeverReported), (BranchAuditor, NeverReported), (StrangerAuditor, Placed),
+        };
+
+        foreach (var (auditor, member) in outOfScope)
+        {
+            var (status, body, response) = await host.GetAsync(auditor, $"/api/audit/members/{member}/{read}");
+
+            status.ShouldBe(404, $"{auditor.OrganizationId} reading {member}");
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            body.EnumerateObject().Select(p => p.Name).ShouldBe(unknown.EnumerateObject().Select(p => p.Name));
+            body.GetProperty("title").GetString().ShouldBe(unknown.GetProperty("title").GetString());
+            body.GetProperty("detail").GetString().ShouldBe(unknown.GetProperty("detail").GetString()!.Replace("m-nobody", member, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task an_auditor_reads_the_members_its_organisation_owns_or_an_inflow_auditor_those_reported_to_its_subtree()
+    {
+        async Task<int[]> StatusesAsync(Caller auditor) =>
+            [.. await Task.WhenAll(new[] { Placed, ReportedInXian, NeverReported, Returned }
+                .Select(async m => (await host.GetAsync(auditor, $"/api/audit/members/{m}/history")).Status))];
+
+        (await StatusesAsync(Auditor)).ShouldBe([200, 200, 200, 200]);
+        (await StatusesAsync(BranchAuditor)).ShouldBe([200, 200, 404, 404], "Kongtong owns the first two");
+        (await StatusesAsync(OutsideAuditor)).ShouldBe([200, 404, 404, 200], "reported at Chengguan, under Lanzhou");
+        (await StatusesAsync(StrangerAuditor)).ShouldBe([404, 404, 404, 404], "no such organisation, no one in scope");
+    }
+
+    [Fact]
+    public async Task listing_the_audit_log_is_itself_logged_and_shows_only_reads_made_in_the_auditors_subtree()
+    {
+        await host.GetAsync(Auditor, $"/api/audit/members/{Returned}/state");
+        await host.GetAsync(BranchAuditor, $"/api/audit/members/{Placed}/state");
+        await host.GetAsync(OutsideAuditor, $"/api/audit/members/{Returned}/state");
+
+        async Task<List<string>> ReadersAsync(Caller auditor)
+        {
+            var (status, body, _) = await host.GetAsync(auditor, "/api/audit/reads?limit=500");
+            status.ShouldBe(200, body.ToString());
+            return [.. body.EnumerateArray().Select(r => r.GetProperty("organizationId").GetString()!).Distinct()];
+        }
+
+        (await ReadersAsync(Auditor)).ShouldBe([PlDept, Kongtong], ignoreOrder: true);
+        (await ReadersAsync(BranchAuditor)).ShouldBe([Kongtong]);
+        (await ReadersAsync(OutsideAuditor)).ShouldBe([LzDept]);
+        (await ReadersAsync(StrangerAuditor)).ShouldBeEmpty();
+        (await host.ScalarAsync<long>("SELECT count(*) FROM {schema}_host.audit_reads WHERE user_id = 'u-au3' AND action = 'reads'")).ShouldBe(1);
+
+        await host.GetAsync(OutsideAuditor, $"/api/audit/reads?memberId={Returned}");
+        (await host.ScalarAsync<string>("SELECT parameters FROM {schema}_host.audit_reads WHERE user_id = 'u-au2' AND action = 'reads' ORDER BY id DESC LIMIT 1"))
+            .ShouldBe($"memberId={Returned}");
     }
 
     [Fact]

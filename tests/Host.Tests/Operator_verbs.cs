@@ -1,6 +1,7 @@
 using CoManagement.Domain.Common;
 using CoManagement.EventStore;
 using CoManagement.Host.Auth;
+using CoManagement.Host.Cli;
 using Npgsql;
 using static CoManagement.Host.Tests.Scenario;
 
@@ -49,6 +50,8 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
             code.ShouldBe(0, output);
             output.ShouldContain("intact");
             output.ShouldContain("3 streams, 3 events");
+            output.ShouldContain("sealed: no seal");
+            output.ShouldContain("not yet sealed: 3 events at positions 1..3");
 
             await using (var tamper = dataSource.CreateCommand($$"""
                 ALTER TABLE {{schema}}.events DISABLE TRIGGER USER;
@@ -185,6 +188,84 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         }
     }
 
+    [Fact]
+    public async Task a_copy_with_events_no_seal_covers_is_reported_unproven_with_exit_code_4()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var schema = HostFixture.NewSchema();
+        var (events, seals, noSeals) = (Path.GetTempFileName(), Path.GetTempFileName(), Path.GetTempFileName());
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = await MigratedStoreAsync(schema, dataSource);
+            for (var i = 0; i < 3; i++)
+                await store.AppendAsync($"member-s{i}", ExpectedVersion.NoStream, [new EventData("test.happened", 1, $$"""{"n": {{i}}}""", On(3, 1), EventMetadata.Empty)], ct: ct);
+            (await HostFixture.RunVerbAsync(["seal", .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            // A member appended after the last seal, as a forger would add one: its chain is self-consistent.
+            await store.AppendAsync("member-forged", ExpectedVersion.NoStream, [new EventData("test.happened", 1, """{"n": 9}""", On(3, 2), EventMetadata.Empty)], ct: ct);
+            (await HostFixture.RunVerbAsync(["export-events", events, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            (await HostFixture.RunVerbAsync(["export-seals", seals, .. HostFixture.ConfigFor(schema)])).Code.ShouldBe(0);
+            await File.WriteAllTextAsync(noSeals, "[]", ct);
+
+            var (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, seals]);
+            code.ShouldBe(OperatorVerbs.Unsealed, output);
+            output.ShouldContain("UNPROVEN");
+            output.ShouldContain("sealed: 3 events, positions 1..3");
+            output.ShouldContain("not under any seal: 1 events at positions 4..4");
+            output.ShouldNotContain("intact:");
+
+            (code, output) = await HostFixture.RunVerbAsync(["verify-copy", events, noSeals]);
+            code.ShouldBe(OperatorVerbs.Unsealed, output);
+            output.ShouldContain("sealed: no seal");
+            output.ShouldContain("not under any seal: 4 events at positions 1..4");
+
+            // In the live store the same head is only not yet sealed.
+            (code, output) = await HostFixture.RunVerbAsync(["verify", .. HostFixture.ConfigFor(schema)]);
+            code.ShouldBe(0, output);
+            output.ShouldContain("not yet sealed: 1 events at positions 4..4");
+        }
+        finally
+        {
+            File.Delete(events);
+            File.Delete(seals);
+            File.Delete(noSeals);
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task export_events_writes_a_file_only_its_owner_may_read_new_or_replaced()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        var schema = HostFixture.NewSchema();
+        var folder = Directory.CreateTempSubdirectory("export-mode-");
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            var store = await MigratedStoreAsync(schema, dataSource);
+            await store.AppendAsync("member-x", ExpectedVersion.NoStream,
+                [new EventData("test.happened", 1, """{"idNumber": "620802199001010011"}""", On(3, 1), EventMetadata.Empty)], ct: TestContext.Current.CancellationToken);
+            var fresh = Path.Combine(folder.FullName, "events.jsonl");
+            var replaced = Path.Combine(folder.FullName, "old.jsonl");
+            await File.WriteAllTextAsync(replaced, "old", TestContext.Current.CancellationToken);
+            File.SetUnixFileMode(replaced, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+            foreach (var path in new[] { fresh, replaced })
+            {
+                var (code, output) = await HostFixture.RunVerbAsync(["export-events", path, .. HostFixture.ConfigFor(schema)]);
+                code.ShouldBe(0, output);
+                File.GetUnixFileMode(path).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+                (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ShouldContain("620802199001010011");
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
     /// <summary>The schema migrated by the verb, and a store on it.</summary>
     private static async Task<PostgresEventStore> MigratedStoreAsync(string schema, NpgsqlDataSource dataSource)
     {
@@ -208,6 +289,91 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         var (status, body, _) = await host.GetAsync(Analyst, $"/api/roster?org={PlDept}");
         status.ShouldBe(200);
         body.GetProperty("total").GetInt64().ShouldBe(4);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(true, "--urls", "http://127.0.0.1:5999")]
+    [InlineData(true, "--EventStore:Schema=x", "--Auth:SigningKey", "k")]
+    [InlineData(false, "migrate")]
+    [InlineData(false, "--help")]
+    [InlineData(false, "-h")]
+    [InlineData(false, "-?")]
+    [InlineData(false, "--urls", "http://127.0.0.1:5999", "--help")]
+    [InlineData(false, "--frobnicate")]
+    [InlineData(false, "-v")]
+    [InlineData(false, "--EventStore:Schema=x", "--verbose", "--urls=x")]
+    public void only_no_arguments_or_configuration_overrides_start_the_host(bool starts, params string[] args) =>
+        OperatorVerbs.StartsHost(args).ShouldBe(starts);
+
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("--EventStore:Schema=x", "-h")]
+    public async Task help_asked_for_lists_the_verbs_and_exits_0(params string[] args)
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(args);
+
+        code.ShouldBe(0, output);
+        output.ShouldContain("verify-copy <events> <seals>");
+        output.ShouldNotContain("unknown option '");
+        output.ShouldNotContain("unknown verb '");
+    }
+
+    [Theory]
+    [InlineData("--frobnicate")]
+    [InlineData("-v")]
+    [InlineData("--EventStore:Schema=x", "--frobnicate")]
+    public async Task an_unknown_option_prints_the_help_and_exits_2(params string[] args)
+    {
+        var (code, output) = await HostFixture.RunVerbAsync(args);
+
+        code.ShouldBe(2, output);
+        output.ShouldContain($"unknown option '{args[^1]}'");
+        output.ShouldContain("verify-copy <events> <seals>");
+    }
+
+    /// <summary>
+    /// The program itself, as an operator starts it: with an unreachable database, a Host booted by mistake would not
+    /// print the help and exit, it would fail or hang until the timeout.
+    /// </summary>
+    [Theory]
+    [InlineData("--help", 0)]
+    [InlineData("-h", 0)]
+    [InlineData("--frobnicate", 2)]
+    public async Task the_program_prints_the_help_for_an_option_instead_of_starting_the_host(string option, int expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(OperatorVerbs).Assembly.Location, option])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__EventStore"] = "Host=127.0.0.1;Port=1;Username=nobody;Timeout=2",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            },
+        };
+        using var program = System.Diagnostics.Process.Start(start)!;
+        var stdout = program.StandardOutput.ReadToEndAsync(ct);
+        var stderr = program.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await program.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            program.Kill(entireProcessTree: true);
+            throw new ShouldAssertException($"'{option}' did not exit within 60 s: the Host was started");
+        }
+
+        program.ExitCode.ShouldBe(expected, await stderr);
+        var (help, other) = expected == 0 ? (await stdout, await stderr) : (await stderr, await stdout);
+        help.ShouldContain("verify-copy <events> <seals>");
+        other.ShouldBeEmpty();
     }
 
     [Fact]

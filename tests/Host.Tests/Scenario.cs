@@ -43,6 +43,11 @@ public static class Scenario
     public static readonly Caller Auditor = new("u-au", Roles.Auditor, PlDept, Side.Outflow);
     public static readonly Caller OutsideAuditor = new("u-au2", Roles.Auditor, LzDept, Side.Inflow);
 
+    public static readonly Caller BranchAuditor = new("u-au4", Roles.Auditor, Kongtong, Side.Outflow);
+
+    /// <summary>A validly signed auditor token naming an organisation that does not exist.</summary>
+    public static readonly Caller StrangerAuditor = new("u-au3", Roles.Auditor, "nosuchorg", Side.Outflow);
+
     public static readonly IReadOnlyDictionary<string, Caller?> Callers = new Dictionary<string, Caller?>
     {
         ["anonymous"] = null,
@@ -54,6 +59,7 @@ public static class Scenario
         ["analyst"] = Analyst,
         ["auditor"] = Auditor,
         ["outside-auditor"] = OutsideAuditor,
+        ["stranger-auditor"] = StrangerAuditor,
     };
 
     public static DateTimeOffset On(int month, int day) => new(2025, month, day, 9, 0, 0, China);

@@ -1,4 +1,5 @@
 using CoManagement.Application;
+using CoManagement.Domain.Common;
 using CoManagement.Domain.Organizations;
 
 namespace CoManagement.Host.Auth;
@@ -23,6 +24,14 @@ public sealed class OrgScope(OrgFactsReader orgs)
 
     public async Task<bool> ExistsAsync(string organizationId, CancellationToken ct) =>
         await FindAsync(organizationId, ct).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Whether a member's record is in the caller's scope: an outflow-side caller's subtree must hold the organisation
+    /// that owns the member, an inflow-side caller's the one the member reported to. The one rule for staff reading the
+    /// roster and auditors reading the streams; a caller whose organisation does not exist sees no one.
+    /// </summary>
+    public Task<bool> SeesMemberAsync(Caller caller, string? outflowOrgId, string? inflowOrgId, CancellationToken ct) =>
+        ContainsAsync(caller.OrganizationId, caller.Side == Side.Outflow ? outflowOrgId : inflowOrgId, ct);
 
     public async Task<bool> SeesUnmaskedAsync(Caller caller, string? owningOrgId, CancellationToken ct) =>
         caller.Role != Roles.Analyst && await ContainsAsync(caller.OrganizationId, owningOrgId, ct).ConfigureAwait(false);

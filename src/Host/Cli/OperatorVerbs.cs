@@ -14,11 +14,13 @@ namespace CoManagement.Host.Cli;
 /// <summary>
 /// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, seal, export-seals, export-events, verify-copy, token. Verbs read
 /// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
-/// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure.
+/// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure,
+/// 4 a copy (<c>verify-copy</c>) whose chains hold but with events no seal proves.
+/// With no arguments, or only configuration overrides, the program runs the Host instead (<see cref="StartsHost"/>).
 /// </summary>
 public static class OperatorVerbs
 {
-    public const int Ok = 0, Broken = 1, Usage = 2, Failed = 3;
+    public const int Ok = 0, Broken = 1, Usage = 2, Failed = 3, Unsealed = 4;
 
     private static readonly Dictionary<string, string[]> OptionsOf = new(StringComparer.Ordinal)
     {
@@ -26,10 +28,20 @@ public static class OperatorVerbs
         ["token"] = ["role", "org", "side", "user", "hours"],
     };
 
-    /// <summary>Messages and progress bars go to stderr, so stdout carries only what a script captures (the token).</summary>
+    private static readonly string[] HelpWords = ["help", "--help", "-h", "-?"];
+
+    /// <summary>
+    /// Whether the command line runs the Host: no arguments, or only configuration overrides (<c>--Key=value</c> or
+    /// <c>--Key value</c>). A verb, a request for help or any other option (<c>-x</c>, <c>--flag</c> with no value) is
+    /// for <see cref="RunAsync(string[])"/>: a typo must not boot the service on the configured database.
+    /// </summary>
+    public static bool StartsHost(IReadOnlyList<string> args) => args.Count == 0 || NotAnOverride(args) is null;
+
+    /// <summary>Messages and progress bars go to stderr, so stdout carries only what a script captures (the token, the help asked for).</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var askedForHelp = args.Length > 0 && (HelpWords.Contains(args[0]) || (args[0].StartsWith('-') && NotAnOverride(args) is { } a && HelpWords.Contains(a)));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(askedForHelp ? Console.Out : Console.Error) });
         if (Console.IsErrorRedirected)
             console.Profile.Width = 200; // a log file has no width; the default 80 would wrap every message
         return RunAsync(args, console, Console.Out);
@@ -42,6 +54,11 @@ public static class OperatorVerbs
         ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += cancel;
         var verb = args[0];
+        if (verb.StartsWith('-'))
+        {
+            var option = NotAnOverride(args);
+            return option is null || HelpWords.Contains(option) ? Help(console, Ok) : Help(console, Usage, $"unknown option '{option}'");
+        }
         try
         {
             var parsed = VerbArgs.Parse(args[1..], OptionsOf.GetValueOrDefault(verb, []));
@@ -154,7 +171,7 @@ public static class OperatorVerbs
             report = await store.VerifyStoreAsync(new Reporter<long>(n => Update(task, n, head)), ct);
             task.Value = task.MaxValue;
         });
-        return Verdict(report, console);
+        return Verdict(report, console, unsealedFails: false);
     }
 
     /// <summary>
@@ -178,10 +195,14 @@ public static class OperatorVerbs
                     break;
             }
         }
-        return Verdict(verifier.Finish(), console);
+        return Verdict(verifier.Finish(), console, unsealedFails: true);
     }
 
-    private static int Verdict(VerificationReport report, IAnsiConsole console)
+    /// <param name="unsealedFails">
+    /// A copy is judged by its seals: events after the last one (all of them without a seal) are what a forger who
+    /// rewrote or appended whole streams would leave, so they fail it. In the live store they are its unsealed head.
+    /// </param>
+    private static int Verdict(VerificationReport report, IAnsiConsole console, bool unsealedFails)
     {
         var summary = $"{report.StreamsChecked} streams, {report.EventsChecked} events, {report.SealsChecked} seals checked";
         if (report.FirstBroken is { } broken)
@@ -190,8 +211,30 @@ public static class OperatorVerbs
             console.MarkupLineInterpolated($"  {broken.Reason}");
             return Broken;
         }
-        console.MarkupLineInterpolated($"[green]intact[/]: {summary}");
-        return Ok;
+        if (report.Coverage is not { } c)
+        {
+            console.MarkupLineInterpolated($"[green]intact[/]: {summary}");
+            return Ok;
+        }
+        var unproven = unsealedFails && !c.Complete;
+        if (unproven)
+            console.MarkupLineInterpolated($"[red]UNPROVEN[/]: chains intact but not every event sealed: {summary}");
+        else
+            console.MarkupLineInterpolated($"[green]intact[/]: {summary}");
+        if (c.SealedThrough == 0)
+            console.MarkupLine("  sealed: no seal, so no event is proven by one");
+        else
+            console.MarkupLineInterpolated($"  sealed: {c.EventsSealed} events, positions 1..{c.SealedThrough}");
+        if (c.Complete)
+            return Ok;
+        var where = $"{c.EventsUnsealed} events at positions {c.FirstUnsealedPosition}..{c.LastUnsealedPosition}";
+        if (!unproven)
+        {
+            console.MarkupLineInterpolated($"  [yellow]not yet sealed[/]: {where} (the Host seals its head every few minutes; the seal verb does it now)");
+            return Ok;
+        }
+        console.MarkupLineInterpolated($"  [red]not under any seal[/]: {where}; their chains hold, but a forger who rewrote or appended whole streams leaves exactly that, so no seal proves them");
+        return Unsealed;
     }
 
     /// <summary>Seals the feed up to its safe head now, as the Host does every <c>SealInterval</c>: before an export, say.</summary>
@@ -224,10 +267,26 @@ public static class OperatorVerbs
         await log.RecordAsync(new Caller(Environment.UserName, "operator", "-", Side.Outflow), null, "export-events",
             $"file={Path.GetFileName(path)}", traceId: null, ct);
         long count;
-        await using (var file = File.Create(path))
+        await using (var file = CreateOwnerOnly(path))
             count = await sp.GetRequiredService<PostgresEventStore>().ExportEventsAsync(file, ct);
         console.MarkupLineInterpolated($"[green]{count} events[/] written to {Path.GetFullPath(path)} (JSON lines, in position order, exactly as hashed)");
         return Ok;
+    }
+
+    /// <summary>
+    /// The export holds ID and phone numbers in full: readable and writable by its owner only (0600 on Unix), whatever
+    /// the umask, and also when it replaces a file that was readable by others.
+    /// </summary>
+    internal static FileStream CreateOwnerOnly(string path)
+    {
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (OperatingSystem.IsWindows())
+            return new FileStream(path, options);
+        options.UnixCreateMode = ownerOnly;
+        var file = new FileStream(path, options);
+        File.SetUnixFileMode(file.SafeFileHandle, ownerOnly);
+        return file;
     }
 
     private static int Token(VerbArgs args, IAnsiConsole console, TextWriter output)
@@ -260,17 +319,44 @@ public static class OperatorVerbs
                                           (1m: about 9 minutes, 5 GB of temporary files and 4 GB of memory here)
               rebuild <projection>… | all rebuild projections from position 0 into shadow schemas, reading the feed
                                           once for all of them, and swap each in
-              verify                      recompute every hash chain and seal; exit code 1 on a broken link
+              verify                      recompute every hash chain and seal; exit code 1 on a broken link (or seals
+                                          that do not follow each other from position 1); events after the last seal
+                                          are reported as not yet sealed, which is no failure
               seal                        seal the feed up to its safe head now (the Host does it every few minutes)
               export-seals <file>         write the seals as JSON for offline verification
               export-events <file>        write every event (archived ones too) as JSON lines, exactly as hashed
-                                          (recorded in the audit log first, as the operating-system user)
+                                          (recorded in the audit log first, as the operating-system user), to a
+                                          file only its owner may read (0600: it holds ID and phone numbers in full)
               verify-copy <events> <seals>  check an exported copy of the events against exported seals, with no
-                                          database; exit code 1 on a broken link
+                                          database; exit code 1 on a broken link, 4 when events lie after the last
+                                          seal (every event, without seals): no seal proves them, so seal before export
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
+              help, --help, -h            this text, exit code 0 (an unknown verb or option prints it to stderr, exit code 2)
+            With no verb, or only configuration overrides (--Key=value), the program runs the Host.
+            Exit codes: 0 done, 1 broken history, 2 usage, 3 failure, 4 (verify-copy) events no seal proves.
 
             """));
         return code;
+    }
+
+    /// <summary>The first argument that is not a configuration override, or null when all are.</summary>
+    private static string? NotAnOverride(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2 || HelpWords.Contains(arg))
+                return arg;
+            if (arg.Contains('=', StringComparison.Ordinal))
+                continue;
+            if (i + 1 < args.Count && !args[i + 1].StartsWith('-'))
+            {
+                i++;
+                continue;
+            }
+            return arg;
+        }
+        return null;
     }
 
     private static Task WaitForLeaseAsync(ProjectionRunner runner, IAnsiConsole console, CancellationToken ct) =>

@@ -82,8 +82,7 @@ public static partial class AnalystEndpoints
             return bad;
         var caller = Caller.From(user);
         var entry = await roster.FindAsync(memberId, ct: ct);
-        if (entry is null || (caller.IsOrgStaff && !await scope.ContainsAsync(caller.OrganizationId,
-                caller.Side == Side.Outflow ? entry.OutflowOrgId : entry.InflowOrgId, ct)))
+        if (entry is null || (caller.IsOrgStaff && !await scope.SeesMemberAsync(caller, entry.OutflowOrgId, entry.InflowOrgId, ct)))
             return Api.NotFound($"no member '{memberId}' in your scope");
         return TypedResults.Ok((await MaskAsync(caller, null, [entry], scope, ct))[0]);
     }

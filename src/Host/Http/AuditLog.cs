@@ -70,20 +70,28 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, HostSettings settings)
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Newest first, optionally for one member or one user, before <paramref name="beforeId"/> (keyset paging).</summary>
-    public async Task<IReadOnlyList<AuditRead>> ListAsync(string? memberId, string? userId, long? beforeId, int limit, CancellationToken ct)
+    /// <summary>Reads made by users of an organisation's subtree, by the tree in <paramref name="OrgsSchema"/>'s <c>orgs</c> table.</summary>
+    public sealed record Subtree(string OrgsSchema, string OrganizationId);
+
+    /// <summary>
+    /// Newest first, optionally for one member or one user, before <paramref name="beforeId"/> (keyset paging), only
+    /// reads by users of <paramref name="madeIn"/> (an organisation unknown to the tree has no reads to show).
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRead>> ListAsync(string? memberId, string? userId, long? beforeId, int limit, Subtree madeIn, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         await using var cmd = dataSource.CreateCommand($"""
             SELECT id, read_at, user_id, role, organization_id, side, member_id, action, parameters, trace_id
               FROM {Schema}.audit_reads
              WHERE ($1::text IS NULL OR member_id = $1) AND ($2::text IS NULL OR user_id = $2) AND ($3::bigint IS NULL OR id < $3)
+               AND organization_id IN (SELECT id FROM {madeIn.OrgsSchema}.orgs WHERE ancestors @> ARRAY[$5])
              ORDER BY id DESC LIMIT $4
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)memberId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)beforeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = madeIn.OrganizationId });
         var rows = new List<AuditRead>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

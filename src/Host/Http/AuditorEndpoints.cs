@@ -5,6 +5,7 @@ using CoManagement.Application;
 using CoManagement.Domain.Members;
 using CoManagement.EventStore;
 using CoManagement.Host.Auth;
+using CoManagement.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CoManagement.Host.Http;
@@ -12,6 +13,9 @@ namespace CoManagement.Host.Http;
 /// <summary>
 /// Auditors: a member's full history, its state as of any point, chain verification and the seal export. Every call
 /// is written to the <see cref="AuditLog"/> before anything is read, so even a probe for an unknown member is on record.
+/// A member's record is scoped as organisation staff's is (<see cref="OrgScope.SeesMemberAsync"/>, judged on the member's
+/// state now): one outside the auditor's scope is answered exactly as an unknown member, so its existence does not leak.
+/// The store-wide verification and the seals concern the store's integrity, not a member's data: any auditor may ask.
 /// </summary>
 public static class AuditorEndpoints
 {
@@ -30,7 +34,7 @@ public static class AuditorEndpoints
             .WithSummary("The seals as a JSON download, to keep apart from the database and check an export offline.")
             .Produces<List<Seal>>(contentType: "application/json");
         group.MapGet("/reads", ListReads)
-            .WithSummary("The audit log itself: who read which member when, newest first.");
+            .WithSummary("The audit log itself: who read which member when, newest first; only reads by users of organisations in the caller's subtree. Itself logged.");
         return group;
     }
 
@@ -43,9 +47,9 @@ public static class AuditorEndpoints
         var caller = Caller.From(user);
         await log.RecordAsync(caller, memberId, "history", null, http, ct);
         var events = await store.ReadStreamAsync(Streams.Member(memberId), ct: ct);
-        if (events.Count == 0)
-            return Api.NotFound($"no member '{memberId}'");
         var state = events.Aggregate(Member.Initial, (s, e) => Member.Evolve(s, (IMemberEvent)registry.Deserialize(e)));
+        if (events.Count == 0 || !await InScopeAsync(caller, state, scope, ct))
+            return NoMember(memberId);
         var mask = !await scope.SeesUnmaskedAsync(caller, state.FormalOrgId, ct);
         return TypedResults.Ok(new MemberHistory(memberId, events[^1].Version, state.FormalOrgId, mask,
             [.. events.Select(e => MemberViews.ToHistory(e, mask))]));
@@ -81,8 +85,8 @@ public static class AuditorEndpoints
         var stream = Streams.Member(memberId);
         Func<MemberState, object, MemberState> evolve = (s, e) => Member.Evolve(s, (IMemberEvent)e);
         var (current, currentVersion) = await store.AggregateStreamAsync(stream, registry, Member.Initial, evolve, ct: ct);
-        if (currentVersion == 0)
-            return Api.NotFound($"no member '{memberId}'");
+        if (currentVersion == 0 || !await InScopeAsync(caller, current, scope, ct))
+            return NoMember(memberId);
         var (state, stateVersion) = asOf is null ? (current, currentVersion)
             : await store.AggregateStreamAsync(stream, registry, Member.Initial, evolve, asOf, ct);
         // Masking follows who owns the record now, not who owned it at the point read.
@@ -91,13 +95,18 @@ public static class AuditorEndpoints
     }
 
     private static async Task<Results<Ok<VerificationReport>, ProblemHttpResult>> VerifyMember(
-        [Description(Doc.MemberId)] string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, AuditLog log, CancellationToken ct)
+        [Description(Doc.MemberId)] string memberId, ClaimsPrincipal user, HttpContext http, PostgresEventStore store, EventTypeRegistry registry,
+        OrgScope scope, AuditLog log, CancellationToken ct)
     {
         if (Api.InvalidId(memberId, nameof(memberId)) is { } bad)
             return bad;
-        await log.RecordAsync(Caller.From(user), memberId, "verify", null, http, ct);
-        var report = await store.VerifyStreamAsync(Streams.Member(memberId), ct);
-        return report.EventsChecked == 0 ? Api.NotFound($"no member '{memberId}'") : TypedResults.Ok(report);
+        var caller = Caller.From(user);
+        await log.RecordAsync(caller, memberId, "verify", null, http, ct);
+        var stream = Streams.Member(memberId);
+        var events = await store.ReadStreamAsync(stream, ct: ct);
+        if (events.Count == 0 || !await InScopeAsync(caller, FoldReadable(events, registry), scope, ct))
+            return NoMember(memberId);
+        return TypedResults.Ok(await store.VerifyStreamAsync(stream, ct));
     }
 
     private static async Task<Ok<VerificationReport>> VerifyStore(
@@ -115,13 +124,50 @@ public static class AuditorEndpoints
             $"seals-{store.Schema}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.json");
     }
 
+    /// <summary>
+    /// Logged like every other audit read. An auditor sees the reads made by users of organisations in its own subtree
+    /// (by the organisations' projection): who audits the auditors of a branch is the level above it, and one
+    /// organisation's auditors do not learn which members another organisation's looked at.
+    /// </summary>
     private static async Task<Results<Ok<IReadOnlyList<AuditRead>>, ProblemHttpResult>> ListReads(
         [Description("Only reads of this member.")] string? memberId, [Description("Only reads by this user.")] string? userId,
         [Description("Only entries with an id below this one: pass the last id of a page to get the next (keyset paging).")] long? before,
-        [Description("Entries to return, 1–500 (default 50).")] int? limit, AuditLog log, CancellationToken ct)
+        [Description("Entries to return, 1–500 (default 50).")] int? limit, ClaimsPrincipal user, HttpContext http, AuditLog log,
+        ProjectionCatalog catalog, CancellationToken ct)
     {
         if (Api.Limit(limit, out var take) is { } bad)
             return bad;
-        return TypedResults.Ok(await log.ListAsync(memberId, userId, before, take, ct));
+        var caller = Caller.From(user);
+        var filters = new[] { (nameof(memberId), memberId), (nameof(userId), userId), (nameof(before), before?.ToString(CultureInfo.InvariantCulture)) }
+            .Where(f => f.Item2 is not null).Select(f => $"{f.Item1}={f.Item2}").ToList();
+        await log.RecordAsync(caller, null, "reads", filters.Count == 0 ? null : string.Join('&', filters), http, ct);
+        return TypedResults.Ok(await log.ListAsync(memberId, userId, before, take,
+            new AuditLog.Subtree(catalog.SchemaOf(ProjectionNames.Orgs), caller.OrganizationId), ct));
+    }
+
+    private static ProblemHttpResult NoMember(string memberId) => Api.NotFound($"no member '{memberId}'");
+
+    private static Task<bool> InScopeAsync(Caller caller, MemberState state, OrgScope scope, CancellationToken ct) =>
+        scope.SeesMemberAsync(caller, state.FormalOrgId, state.Episode?.InflowOrgId, ct);
+
+    /// <summary>
+    /// The state from the events that still decode: verification is asked of streams that may have been tampered with,
+    /// and the scope is settled by the first events (the registration names the owning organisation).
+    /// </summary>
+    private static MemberState FoldReadable(IReadOnlyList<RecordedEvent> events, EventTypeRegistry registry)
+    {
+        var state = Member.Initial;
+        foreach (var e in events)
+        {
+            try
+            {
+                state = Member.Evolve(state, (IMemberEvent)registry.Deserialize(e));
+            }
+            catch (Exception x) when (x is System.Text.Json.JsonException or EventStoreException or InvalidOperationException or InvalidCastException)
+            {
+                break;
+            }
+        }
+        return state;
     }
 }
