@@ -5,8 +5,8 @@ namespace CoManagement.Host.Tests;
 /// <summary>
 /// Every endpoint against every role, in scope and out of it. Staff naming an organisation outside their subtree or
 /// the other side get 403; a member outside their scope is 404 (its existence does not leak); lists are filtered.
-/// Auditors read members' records within their organisation's scope as staff do (the outside auditor is on the inflow
-/// side of Lanzhou, the stranger's token names no organisation); the store's integrity is any auditor's.
+/// Auditors read members' records and agreements within their organisation's scope as staff do (the outside auditor is
+/// on the inflow side of Lanzhou, the stranger's token names no organisation); the store's integrity is any auditor's.
 /// </summary>
 public sealed class Authorisation_matrix(HostFixture host) : IClassFixture<HostFixture>
 {
@@ -29,8 +29,8 @@ public sealed class Authorisation_matrix(HostFixture host) : IClassFixture<HostF
         ($"/api/risks/ReportOverdue?org={Jingchuan}", [401, 403, 200, 200, 403, 403, 200, 403, 403, 403]),
         ("/api/flows", [401, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
         ("/api/agreements", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        ($"/api/agreements?org={LzDept}", [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
-        ($"/api/agreements/{Agreement}", [401, 200, 200, 200, 200, 404, 200, 200, 200, 200]),
+        ($"/api/agreements?org={LzDept}", [401, 403, 403, 403, 403, 403, 200, 403, 200, 403]),
+        ($"/api/agreements/{Agreement}", [401, 200, 200, 200, 200, 404, 200, 200, 200, 404]),
         ($"/api/audit/members/{Placed}/history", [401, 403, 403, 403, 403, 403, 403, 200, 200, 404]),
         ($"/api/audit/members/{Placed}/state?version=2", [401, 403, 403, 403, 403, 403, 403, 200, 200, 404]),
         ($"/api/audit/members/{Placed}/verify", [401, 403, 403, 403, 403, 403, 403, 200, 200, 404]),

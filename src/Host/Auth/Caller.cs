@@ -13,6 +13,9 @@ public sealed record Caller(string UserId, string Role, string OrganizationId, S
 
     public bool IsOrgStaff => Role == Roles.OrgStaff;
 
+    /// <summary>Staff and auditors see their own organisation's part (members, agreements); analysts see masked figures everywhere.</summary>
+    public bool IsOrgScoped => Role is Roles.OrgStaff or Roles.Auditor;
+
     /// <summary>Only a principal made by <see cref="BearerAuthenticationHandler"/> reaches an endpoint, so the claims are there.</summary>
     public static Caller From(ClaimsPrincipal principal) => TryFrom(principal)
         ?? throw new InvalidOperationException("The request is not authenticated with a co-management token.");

@@ -42,7 +42,7 @@ public static partial class AnalystEndpoints
 
         var agreements = app.MapGroup("/api/agreements").WithTags("Agreements").RequireAuthorization(Roles.ReadAgreementsPolicy).WithProblems();
         agreements.MapGet("/", ListAgreements)
-            .WithSummary("Co-management agreements, newest first and paged; organisation staff see those their organisation is party to or under.");
+            .WithSummary("Co-management agreements, newest first and paged; organisation staff and auditors see those their organisation is party to or under.");
         agreements.MapGet("/{agreementId}", GetAgreement)
             .WithSummary("One agreement's bilateral audit view: covered members and each side's actions, report lag, gaps, consultations.");
         return app;
@@ -157,18 +157,18 @@ public static partial class AnalystEndpoints
     }
 
     private static async Task<Results<Ok<Page<AgreementSummary>>, ProblemHttpResult>> ListAgreements(
-        [Description("Only agreements this organisation is party to or under (staff: always their own organisation).")] string? org,
+        [Description("Only agreements this organisation is party to or under (staff and auditors: always their own organisation).")] string? org,
         [Description(Doc.Page)] int? page, [Description(Doc.PageSize)] int? pageSize,
         ClaimsPrincipal user, OrgScope scope, AgreementQuery agreements, CancellationToken ct)
     {
         var caller = Caller.From(user);
         if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? (org is null ? null : Api.InvalidId(org, nameof(org)))) is { } bad)
             return bad;
-        if (caller.IsOrgStaff && org is not null && org != caller.OrganizationId)
-            return Api.Forbidden("organisation staff list the agreements of their own organisation only");
-        if (!caller.IsOrgStaff && org is not null && !await scope.ExistsAsync(org, ct))
+        if (caller.IsOrgScoped && org is not null && org != caller.OrganizationId)
+            return Api.Forbidden("organisation staff and auditors list the agreements of their own organisation only");
+        if (!caller.IsOrgScoped && org is not null && !await scope.ExistsAsync(org, ct))
             return Api.NotFound($"no organisation '{org}'");
-        return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgStaff ? caller.OrganizationId : org, pageNo, size, ct));
+        return TypedResults.Ok(await agreements.ListAsync(caller.IsOrgScoped ? caller.OrganizationId : org, pageNo, size, ct));
     }
 
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAgreement(
@@ -182,10 +182,11 @@ public static partial class AnalystEndpoints
         if ((Api.Paging(page, pageSize, out var pageNo, out var size) ?? Api.InvalidId(agreementId, nameof(agreementId)) ?? Defined(set, nameof(set))) is { } bad)
             return bad;
         var caller = Caller.From(user);
-        if (caller.IsOrgStaff && !await agreements.IsVisibleToAsync(caller.OrganizationId, agreementId, ct))
-            return Api.NotFound($"no agreement '{agreementId}' your organisation is party to");
+        // An auditor's read is logged first, even one answered "not found", as every auditor read is.
         if (caller.Role == Roles.Auditor)
             await log.RecordAsync(caller, null, "agreement", $"agreementId={agreementId}", http, ct);
+        if (caller.IsOrgScoped && !await agreements.IsVisibleToAsync(caller.OrganizationId, agreementId, ct))
+            return Api.NotFound($"no agreement '{agreementId}' your organisation is party to");
         if (await agreements.GetAsync(agreementId, set ?? AgreementMemberSet.All, pageNo, size, ct: ct) is not { } view)
             return Api.NotFound($"no agreement '{agreementId}'");
         var members = new List<AgreementMember>(view.Members.Items.Count);
