@@ -61,6 +61,9 @@ public sealed class Dashboard_page(DashboardHost host) : IClassFixture<Dashboard
         await CountShownAsync(page, "coverage-effective", coverage.GetProperty("all").GetProperty("effectivelyCovered").GetInt64());
         await CountShownAsync(page, "coverage-lost", coverage.GetProperty("all").GetProperty("lostContact").GetInt64());
         await CountShownAsync(page, "coverage-nin", coverage.GetProperty("nIn").GetInt64());
+        foreach (var (testId, field) in new[] { ("care-outflow", "careVisitsOutflowYearToDate"), ("care-inflow", "careVisitsInflowYearToDate"),
+                     ("nin-care-outflow", "nInCareVisitsOutflowYearToDate"), ("nin-care-inflow", "nInCareVisitsInflowYearToDate") })
+            await CountShownAsync(page, testId, coverage.GetProperty(field).GetInt64());
         await CountShownAsync(page, "inprov-nout", coverage.GetProperty("inProvince").GetProperty("nOut").GetInt64());
         await CountShownAsync(page, "outprov-nout", coverage.GetProperty("outOfProvince").GetProperty("nOut").GetInt64());
         foreach (var (metric, group, rate) in Gauges)

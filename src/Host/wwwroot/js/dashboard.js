@@ -272,7 +272,9 @@ async function loadCoverage() {
       h('tr', {}, h('th', {}, '走访慰问 · 流出地 care visits by the outflow side'), h('td', { class: 'n' }, num(fig.careVisitsOutflowYearToDate, 'care-outflow'))),
       h('tr', {}, h('th', {}, '走访慰问 · 流入地 care visits by the inflow side'), h('td', { class: 'n' }, num(fig.careVisitsInflowYearToDate, 'care-inflow'))),
       h('tr', {}, h('th', {}, '已转接组织关系 transferred'), h('td', { class: 'n' }, num(all.transferredYearToDate, 'transferred-ytd'))),
-      h('tr', {}, h('th', {}, '流入地已纳管 placed here (inflow count)'), h('td', { class: 'n' }, num(fig.nInPlaced, 'coverage-nin-placed'))))));
+      h('tr', {}, h('th', {}, '流入地已纳管 placed here (inflow count)'), h('td', { class: 'n' }, num(fig.nInPlaced, 'coverage-nin-placed'))),
+      h('tr', {}, h('th', {}, '流入管理对象获走访 · 流出地 / 流入地 care visits to the members managed here, by each side'),
+        h('td', { class: 'n' }, num(fig.nInCareVisitsOutflowYearToDate, 'nin-care-outflow'), ' / ', num(fig.nInCareVisitsInflowYearToDate, 'nin-care-inflow'))))));
 
   let childBlock = null;
   if (children.ok && children.data.length) {
