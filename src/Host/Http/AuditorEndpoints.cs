@@ -27,7 +27,10 @@ public static class AuditorEndpoints
         group.MapGet("/members/{memberId}/state", GetState)
             .WithSummary("A member's state folded as of a version, a global position, a business time or a recorded time (at most one).");
         group.MapGet("/members/{memberId}/verify", VerifyMember)
-            .WithSummary("Recomputes one member stream's hash chain and reports the first broken link.");
+            .WithSummary("Recomputes one member stream's hash chain and reports the first broken link.")
+            .WithDescription("The chain shows an altered or removed event inside the stream. A stream rewritten whole, or cut after its "
+                + "last event, chains to itself: only the seals, which digest every event of a range of positions, show that; "
+                + "run /api/audit/verify (the whole store against its seals) or check an export offline with verify-copy.");
         group.MapGet("/verify", VerifyStore)
             .WithSummary("Recomputes every stream's chain and every seal; can take long on a large store.");
         group.MapGet("/seals", ExportSeals)
