@@ -22,6 +22,9 @@ public sealed record DomainSettings
 
     public TimeSpan SuspensionRestorableWithin { get; init; } = TimeSpan.FromDays(730);
 
+    /// <summary>The calendar the organisations keep (China Standard Time): an appraisal's year is judged in it, whatever offset a sender used.</summary>
+    public TimeSpan CalendarOffset { get; init; } = TimeSpan.FromHours(8);
+
     /// <summary>How far ahead of the service's clock a sender's clock may run: a business time up to this much after now is taken.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -56,7 +56,7 @@ public static class Member
                 ?? Accept(new ActivityAttended(c.MemberId, state.Episode!.Number, c.OrganizationId, c.Kind, c.Mode, c.AttendedAt)),
             RecordCareVisit c => Active(state, c.VisitedAt)
                 ?? Accept(new CareVisitRecorded(c.MemberId, state.Episode!.Number, c.Actor.Side, c.Kind, c.Note, c.VisitedAt)),
-            RecordAppraisal c => Appraise(c, state, orgs),
+            RecordAppraisal c => Appraise(c, state, orgs, settings),
             ChangeDetails c => ChangeDetails(c, state),
             MoveOn c => MoveOn(c, state),
             RequestTransfer c => RequestTransfer(c, state, orgs),
@@ -224,13 +224,14 @@ public static class Member
             ?? Accept(new PlacedInBranch(c.MemberId, e.Number, c.InflowOrgId, c.BranchId, c.PlacedAt));
     }
 
-    private static Decision Appraise(RecordAppraisal c, MemberState s, OrgDirectory orgs)
+    private static Decision Appraise(RecordAppraisal c, MemberState s, OrgDirectory orgs, DomainSettings settings)
     {
         if (Active(s, c.AppraisedAt) is { } no)
             return no;
         var e = s.Episode!;
-        if (c.Year < e.StartedAt.Year || c.Year > c.AppraisedAt.Year)
-            return No(ReasonCodes.MemberAppraisalYearOutOfRange, $"year {c.Year} is outside the episode ({e.StartedAt.Year}–{c.AppraisedAt.Year})");
+        var (first, last) = (e.StartedAt.ToOffset(settings.CalendarOffset).Year, c.AppraisedAt.ToOffset(settings.CalendarOffset).Year);
+        if (c.Year < first || c.Year > last)
+            return No(ReasonCodes.MemberAppraisalYearOutOfRange, $"year {c.Year} is outside the episode ({first}–{last})");
         if (e.Appraisals.TryGetValue(c.Year, out var earlier))
             return earlier == c.Result ? Decision.Nothing
                 : No(ReasonCodes.MemberAlreadyAppraised, $"{c.Year} was already appraised as {earlier}");

@@ -8,7 +8,8 @@ namespace CoManagement.Projections.Common;
 /// </summary>
 public static class Months
 {
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+    /// <summary>The organisations' calendar, the one the domain judges an appraisal's year in.</summary>
+    public static readonly TimeSpan Offset = Domain.Common.DomainSettings.Default.CalendarOffset;
 
     public static DateOnly Of(DateTimeOffset t)
     {

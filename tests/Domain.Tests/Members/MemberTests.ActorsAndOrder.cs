@@ -104,6 +104,16 @@ public partial class MemberTests
         Given(PlacedMember).When(Transfer with { ReceivingOrgId = ChengguanPoint }).ThenRejects(ReasonCodes.OrgWrongKind);
 
     [Fact]
+    public void an_appraisal_s_year_is_judged_in_china_time_whatever_offset_the_sender_used()
+    {
+        // 1 Jan 2026 00:30 in Beijing is still 2025 in UTC: the same instant must give the same answer either way.
+        var newYear = new DateTimeOffset(2026, 1, 1, 0, 30, 0, China);
+        foreach (var at in new[] { newYear, newYear.ToUniversalTime() })
+            Given(PlacedMember).When(Appraisal with { Year = 2026, AppraisedAt = at, Now = newYear })
+                .Then(new AppraisalRecorded(MemberId, 1, 2026, AppraisalResult.Qualified, ChengguanBranch, at));
+    }
+
+    [Fact]
     public void an_appraisal_by_an_outflow_branch_is_rejected() =>
         Given(PlacedMember).When(Appraisal with { OrganizationId = KongtongBranch }).ThenRejects(ReasonCodes.OrgWrongSide);
 
