@@ -30,10 +30,10 @@ public sealed class CommandHandler(
             (s, e) => Member.Evolve(s, (IMemberEvent)e), s => Member.OrganizationsNamedIn(c, s),
             (s, d) => Member.Decide(c, s, d, settings), context, ct),
         IOrganizationCommand c => RunAsync(c, Streams.Organization(c.OrganizationId), Organization.Initial,
-            (s, e) => Organization.Evolve(s, (IOrganizationEvent)e), _ => Organization.OrganizationsNamedIn(c),
+            (s, e) => Organization.Evolve(s, (IOrganizationEvent)e), s => Organization.OrganizationsNamedIn(c, s),
             (s, d) => Organization.Decide(c, s, d, settings), context, ct),
         IAgreementCommand c => RunAsync(c, Streams.Agreement(c.AgreementId), Agreement.Initial,
-            (s, e) => Agreement.Evolve(s, (IAgreementEvent)e), _ => Agreement.OrganizationsNamedIn(c),
+            (s, e) => Agreement.Evolve(s, (IAgreementEvent)e), s => Agreement.OrganizationsNamedIn(c, s),
             (s, d) => Agreement.Decide(c, s, d, settings), context, ct),
         _ => Task.FromResult(CommandResult.Rejected("", 0, ReasonCodes.UnknownCommand, $"{command.GetType().Name} is not a known command")),
     };

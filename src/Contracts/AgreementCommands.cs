@@ -18,7 +18,7 @@ public sealed record HoldConsultation(
 /// <summary>A task agreed at a consultation, owned by one side (<c>Outflow</c> | <c>Inflow</c>), due by a date that may lie ahead.</summary>
 public sealed record ActionItem(string ItemId, string Text, string Owner, DateTimeOffset DueAt);
 
-/// <summary>Sent by the side that owns the action item.</summary>
+/// <summary>Sent by a party department (or one above it), usually of the side that owns the action item.</summary>
 public sealed record CompleteActionItem(
     string? CommandId, Actor Actor, string AgreementId, string ItemId, DateTimeOffset CompletedAt) : ICommandMessage;
 

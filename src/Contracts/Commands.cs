@@ -12,7 +12,9 @@ namespace CoManagement.Contracts;
 /// redelivered message is recognised too.
 /// The actor's organisation must exist and be on the side the actor names; commands on the formal relationship
 /// (registering, requesting a transfer, recording a return, suspending, restoring, concluding) come from the member's
-/// formal branch or an organisation above it (an inflow organisation that found a member may register them too).
+/// formal branch or an organisation above it (an inflow organisation that found a member may register them too); an
+/// organisation is created by its parent or one above it (a root by itself) and changed by itself or one above it; an
+/// agreement is acted on by a party or an organisation above one. Anyone else is rejected with <c>actor.not-responsible</c>.
 /// Enumerations travel as their names (case-insensitive); times are ISO 8601 with an offset.
 /// A message the service cannot read (a missing field, an unknown name, a malformed id) is not answered: it goes to
 /// the queue's <c>_error</c> queue with the reason in its <c>MT-Fault-Message</c> header.

@@ -11,6 +11,7 @@ public sealed class HandlerFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 1, 9, 0, 0, TimeSpan.FromHours(8));
     public static readonly Actor Admin = new("u-admin", "pl-dept", Side.Outflow);
+    public static readonly Actor LzAdmin = new("u-lz-admin", "lz-dept", Side.Inflow);
     public static readonly Actor OutflowClerk = new("u-pl-01", "pl-kongtong-branch", Side.Outflow);
     public static readonly Actor InflowClerk = new("u-lz-01", "lz-chengguan", Side.Inflow);
 
@@ -33,9 +34,9 @@ public sealed class HandlerFixture : IAsyncLifetime
         {
             new CreateOrganization(Guid.NewGuid(), Admin, Now, "pl-dept", "平凉市委组织部", null, OrganizationKind.Department, Side.Outflow, "620800", established),
             new CreateOrganization(Guid.NewGuid(), Admin, Now, "pl-kongtong-branch", "崆峒区某村党支部", "pl-dept", OrganizationKind.Branch, Side.Outflow, "620802", established),
-            new CreateOrganization(Guid.NewGuid(), Admin, Now, "lz-dept", "兰州市城关区委组织部", null, OrganizationKind.Department, Side.Inflow, "620102", established),
-            new CreateOrganization(Guid.NewGuid(), Admin, Now, "lz-chengguan", "城关区某社区党委", "lz-dept", OrganizationKind.Committee, Side.Inflow, "620102", established),
-            new CreateOrganization(Guid.NewGuid(), Admin, Now, "lz-chengguan-branch", "城关区某社区党支部", "lz-chengguan", OrganizationKind.Branch, Side.Inflow, "620102", established),
+            new CreateOrganization(Guid.NewGuid(), LzAdmin, Now, "lz-dept", "兰州市城关区委组织部", null, OrganizationKind.Department, Side.Inflow, "620102", established),
+            new CreateOrganization(Guid.NewGuid(), LzAdmin, Now, "lz-chengguan", "城关区某社区党委", "lz-dept", OrganizationKind.Committee, Side.Inflow, "620102", established),
+            new CreateOrganization(Guid.NewGuid(), LzAdmin, Now, "lz-chengguan-branch", "城关区某社区党支部", "lz-chengguan", OrganizationKind.Branch, Side.Inflow, "620102", established),
         })
         {
             var result = await Handler.HandleAsync(command);

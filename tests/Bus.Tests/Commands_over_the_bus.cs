@@ -90,7 +90,7 @@ public sealed class Commands_over_the_bus(BusHost host) : IClassFixture<BusHost>
         stored.CorrelationId.ShouldBe(correlationId);
         stored.CausationId.ShouldBe(messageId);
         stored.CommandId.ShouldBe(messageId);
-        (stored.Actor, stored.Organization, stored.Side).ShouldBe(("u-admin", scenario.PlDept, "Outflow"));
+        (stored.Actor, stored.Organization, stored.Side).ShouldBe(($"u-{scenario.PlDept}", scenario.PlDept, "Outflow"), "a root is created by its own staff");
     }
 
     private Task<long> CountAsync(string member) =>

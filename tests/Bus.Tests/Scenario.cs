@@ -28,6 +28,7 @@ public sealed class Scenario
     public string AgreementId => $"ag-pl-lz-{Run}";
 
     public Actor Admin => new("u-admin", PlDept, "Outflow");
+    public Actor LzAdmin => new("u-lz-admin", LzDept, "Inflow");
     public Actor OutflowClerk => new("u-pl-01", Kongtong, "Outflow");
     public Actor InflowClerk => new("u-lz-01", Chengguan, "Inflow");
     public Actor XianClerk => new("u-xa-01", Yanta, "Inflow");
@@ -51,10 +52,11 @@ public sealed class Scenario
         new(Create(Yanta, "雁塔区某党支部", XaDept, "Branch", "Inflow", "610113")),
         new(Create(OldStation, "城关区旧服务站", LzDept, "ServiceStation", "Inflow", "620102")),
         new(Create(Yanta, "重复创建", XaDept, "Branch", "Inflow", "610113"), Rejects: "org.already-exists"),
-        new(new RenameOrganization(null, Admin, Chengguan, "城关区某街道党工委", On(2020, 6, 1))),
-        new(new ReparentOrganization(null, Admin, ChengguanPoint, Chengguan, On(2020, 6, 1))),
+        new(new RenameOrganization(null, Admin, Chengguan, "城关区某街道党工委", On(2020, 6, 1)), Rejects: "actor.not-responsible"),
+        new(new RenameOrganization(null, LzAdmin, Chengguan, "城关区某街道党工委", On(2020, 6, 1))),
+        new(new ReparentOrganization(null, LzAdmin, ChengguanPoint, Chengguan, On(2020, 6, 1))),
         new(new SetTarget(null, Admin, PlDept, "CoverageRate", 2021, 0.95m, On(2021, 1, 1))),
-        new(new CloseOrganization(null, Admin, OldStation, On(2021, 6, 1))),
+        new(new CloseOrganization(null, LzAdmin, OldStation, On(2021, 6, 1))),
     ];
 
     public IEnumerable<Step> Agreement =>
@@ -115,6 +117,7 @@ public sealed class Scenario
         new(commandId?.ToString(), OutflowClerk, memberId, "李明", "620802199001010017", Kongtong, "Work", "620102", "兰州市城关区", "某公司",
             "13900000001", null, at, at);
 
+    /// <summary>Created by its parent's staff (every parent here is on its child's side), a root by its own.</summary>
     private CreateOrganization Create(string id, string name, string? parent, string kind, string side, string region) =>
-        new(null, Admin, id, name, parent, kind, side, region, On(2015, 1, 1));
+        new(null, new Actor($"u-{parent ?? id}", parent ?? id, side), id, name, parent, kind, side, region, On(2015, 1, 1));
 }

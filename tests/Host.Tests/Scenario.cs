@@ -81,7 +81,8 @@ public static class Scenario
         }
 
         async Task Org(string id, string? parent, OrganizationKind kind, Side side, string region) =>
-            await Run(new CreateOrganization(Guid.NewGuid(), admin, now, id, id, parent, kind, side, region, established));
+            // Created by its parent's staff (each parent here is on its child's side), a root by its own.
+            await Run(new CreateOrganization(Guid.NewGuid(), new Actor("admin", parent ?? id, side), now, id, id, parent, kind, side, region, established));
 
         await Org(PlDept, null, OrganizationKind.Department, Side.Outflow, "620800");
         await Org(Kongtong, PlDept, OrganizationKind.Branch, Side.Outflow, "620802");

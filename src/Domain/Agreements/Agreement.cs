@@ -12,12 +12,16 @@ public static class Agreement
 
     public static AgreementState Fold(IEnumerable<IAgreementEvent> events) => events.Aggregate(Initial, Evolve);
 
-    /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
-    public static IReadOnlyList<string> OrganizationsNamedIn(IAgreementCommand command) => command switch
-    {
-        SignAgreement c => OrgDirectory.Ids([c.OutflowDepartmentId, c.InflowDepartmentId, .. c.ExtraPartyIds ?? []]),
-        _ => [],
-    };
+    /// <summary>
+    /// The organisations whose facts the handler must put in the directory for <paramref name="command"/> on an
+    /// agreement in <paramref name="state"/>: the parties (named by a signing, else the agreement's) and the actor's.
+    /// </summary>
+    public static IReadOnlyList<string> OrganizationsNamedIn(IAgreementCommand command, AgreementState state) =>
+        OrgDirectory.Ids([.. PartiesOf(command, state), command.Actor?.OrganizationId]);
+
+    private static IEnumerable<string?> PartiesOf(IAgreementCommand command, AgreementState state) => command is SignAgreement c
+        ? [c.OutflowDepartmentId, c.InflowDepartmentId, .. c.ExtraPartyIds ?? []]
+        : [state.OutflowDepartmentId, state.InflowDepartmentId, .. state.ExtraPartyIds];
 
     public static Decision Decide(IAgreementCommand command, AgreementState state, OrgDirectory orgs, DomainSettings settings)
     {
@@ -25,6 +29,10 @@ public static class Agreement
             return invalid;
         if (state.Status != AgreementStatus.None && state.AgreementId != command.AgreementId)
             return No(ReasonCodes.WrongStream, $"command for '{command.AgreementId}' sent to '{state.AgreementId}'");
+
+        // An agreement never signed has no parties yet: the switch answers that it was never signed.
+        if ((command is SignAgreement || state.Status != AgreementStatus.None) && Acting(command, state, orgs) is { } notActing)
+            return notActing;
 
         return (command, state.Status) switch
         {
@@ -87,6 +95,12 @@ public static class Agreement
                 c.AgreementId, c.Title, c.OutflowDepartmentId, c.InflowDepartmentId, c.ExtraPartyIds, c.Commitments,
                 c.InformationSharingDays, c.SignedAt));
     }
+
+    /// <summary>A party, or an organisation above one, signs, consults, completes action items and ends the agreement.</summary>
+    private static Rejection? Acting(IAgreementCommand command, AgreementState state, OrgDirectory orgs) =>
+        orgs.Acting(command.Actor)
+        ?? (orgs.IsAtOrAbove(command.Actor.OrganizationId, PartiesOf(command, state)) ? null
+            : No(ReasonCodes.ActorNotResponsible, $"only a party to '{command.AgreementId}' or an organisation above one may act on it"));
 
     private static Decision Consult(HoldConsultation c, AgreementState state)
     {

@@ -42,7 +42,7 @@ public static class Member
             return No(ReasonCodes.WrongStream, $"command for '{command.MemberId}' sent to '{id}'");
         if (IsTerminal(state))
             return No(ReasonCodes.MemberMembershipEnded, "the membership has ended");
-        if (Acting(command.Actor, orgs) is { } notActing)
+        if (orgs.Acting(command.Actor) is { } notActing)
             return notActing;
 
         return command switch
@@ -385,15 +385,9 @@ public static class Member
         _ => null,
     };
 
-    /// <summary>The actor's organisation exists, is open and is on the side the actor claims: the side events record comes from it.</summary>
-    private static Rejection? Acting(Actor actor, OrgDirectory orgs) =>
-        orgs.Require(actor.OrganizationId, "actor's organisation") ?? (orgs.Find(actor.OrganizationId)!.Side is var side && side == actor.Side
-            ? null
-            : No(ReasonCodes.ActorWrongSide, $"the actor claims the {actor.Side} side but '{actor.OrganizationId}' is on the {side} side"));
-
     /// <summary>The formal organisation or one above it: only they decide on the formal relationship.</summary>
     private static Rejection? Responsible(Actor actor, string? formalOrgId, OrgDirectory orgs, string what) =>
-        formalOrgId is not null && (actor.OrganizationId == formalOrgId || (orgs.Find(formalOrgId)?.AncestorIds?.Contains(actor.OrganizationId) ?? false))
+        orgs.IsAtOrAbove(actor.OrganizationId, formalOrgId)
             ? null
             : No(ReasonCodes.ActorNotResponsible, $"only '{formalOrgId}', which holds the formal relationship, or an organisation above it may {what}");
 

@@ -37,6 +37,19 @@ public sealed class OrgDirectory
     internal static IReadOnlyList<string> Ids(params IEnumerable<string?> ids) =>
         ids.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToArray()!;
 
+    /// <summary>The actor's organisation exists, is open and is on the side the actor claims: the side events record comes from it.</summary>
+    public Rejection? Acting(Actor actor) =>
+        Require(actor.OrganizationId, "actor's organisation") ?? (Find(actor.OrganizationId)!.Side is var side && side == actor.Side
+            ? null
+            : new(ReasonCodes.ActorWrongSide, $"the actor claims the {actor.Side} side but '{actor.OrganizationId}' is on the {side} side"));
+
+    /// <summary>
+    /// Whether <paramref name="actorOrgId"/> is one of <paramref name="orgIds"/> or above one of them, by the ancestors
+    /// this directory holds for them.
+    /// </summary>
+    public bool IsAtOrAbove(string actorOrgId, params IEnumerable<string?> orgIds) =>
+        orgIds.Any(id => id is not null && (id == actorOrgId || (Find(id)?.AncestorIds?.Contains(actorOrgId) ?? false)));
+
     /// <summary>The organisation exists, is open and, when asked, is on <paramref name="side"/> and of one of <paramref name="kinds"/>.</summary>
     public Rejection? Require(string id, string role, Side? side = null, IReadOnlyList<OrganizationKind>? kinds = null) =>
         Find(id) switch

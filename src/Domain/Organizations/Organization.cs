@@ -11,13 +11,18 @@ public static class Organization
 
     public static OrganizationState Fold(IEnumerable<IOrganizationEvent> events) => events.Aggregate(Initial, Evolve);
 
-    /// <summary>The organisations whose facts the handler must put in the directory for <paramref name="command"/>.</summary>
-    public static IReadOnlyList<string> OrganizationsNamedIn(IOrganizationCommand command) => command switch
-    {
-        CreateOrganization c => OrgDirectory.Ids(c.ParentId),
-        ReparentOrganization c => OrgDirectory.Ids(c.ParentId),
-        _ => [],
-    };
+    /// <summary>
+    /// The organisations whose facts the handler must put in the directory for <paramref name="command"/> on an
+    /// organisation in <paramref name="state"/>: the parent named, the actor's, and the current parent (whose ancestors
+    /// say who stands above the organisation).
+    /// </summary>
+    public static IReadOnlyList<string> OrganizationsNamedIn(IOrganizationCommand command, OrganizationState state) =>
+        OrgDirectory.Ids(command switch
+        {
+            CreateOrganization c => c.ParentId,
+            ReparentOrganization c => c.ParentId,
+            _ => null,
+        }, command.Actor?.OrganizationId, state.ParentId);
 
     public static Decision Decide(IOrganizationCommand command, OrganizationState state, OrgDirectory orgs, DomainSettings settings)
     {
@@ -25,6 +30,11 @@ public static class Organization
             return invalid;
         if (state.Status != OrganizationStatus.None && state.OrganizationId != command.OrganizationId)
             return new Rejection(ReasonCodes.WrongStream, $"command for '{command.OrganizationId}' sent to '{state.OrganizationId}'");
+
+        // A creation is judged on its parent first (Create); an organisation that does not exist has nobody above it
+        // yet, so the switch answers that it does not exist.
+        if (command is not CreateOrganization && state.Status != OrganizationStatus.None && Acting(command, state, orgs) is { } notActing)
+            return notActing;
 
         return (command, state.Status) switch
         {
@@ -72,8 +82,30 @@ public static class Organization
             return new Rejection(ReasonCodes.OrgParentIsSelf, "an organisation cannot be its own parent");
         if (c.ParentId is { } parent && orgs.Require(parent, "parent") is { } bad)
             return bad;
-        return Decision.Accept(new OrganizationCreated(
+        return Acting(c, OrganizationState.Initial, orgs) ?? Decision.Accept(new OrganizationCreated(
             c.OrganizationId, c.Name, c.ParentId, c.Kind, c.Side, RegionCode.Parse(c.RegionCode), c.EstablishedAt));
+    }
+
+    /// <summary>
+    /// Who may act on an organisation: its parent or one above it creates it, and it or one above it renames, moves,
+    /// closes it or sets its targets. A root (a department or committee with no parent) is created by itself: the first
+    /// command of a tree has no organisation above it to come from, so its actor must name it and its side.
+    /// </summary>
+    private static Rejection? Acting(IOrganizationCommand command, OrganizationState state, OrgDirectory orgs)
+    {
+        var actor = command.Actor;
+        if (command is CreateOrganization { ParentId: null } root)
+        {
+            return actor.OrganizationId == root.OrganizationId && actor.Side == root.Side ? null
+                : new Rejection(ReasonCodes.ActorNotResponsible, $"a root organisation is created by itself: the actor names '{root.OrganizationId}' on the {root.Side} side");
+        }
+        if (orgs.Acting(actor) is { } notActing)
+            return notActing;
+        var (over, what) = command is CreateOrganization c ? ([c.ParentId], $"create an organisation under '{c.ParentId}'")
+            : (new[] { command.OrganizationId, state.ParentId }, $"act on '{command.OrganizationId}'");
+        return orgs.IsAtOrAbove(actor.OrganizationId, over)
+            ? null
+            : new Rejection(ReasonCodes.ActorNotResponsible, $"only the organisation or one above it may {what}");
     }
 
     private static Decision Reparent(ReparentOrganization c, OrganizationState state, OrgDirectory orgs)

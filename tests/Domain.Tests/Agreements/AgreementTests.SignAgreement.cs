@@ -92,9 +92,10 @@ public partial class AgreementTests
         }).ThenRejects(code);
 
     [Fact]
-    public void the_handler_is_told_to_look_up_every_party()
+    public void the_handler_is_told_to_look_up_every_party_and_the_actor_s_organisation()
     {
-        Agreement.OrganizationsNamedIn(Sign).ShouldBe([PingliangDept, LanzhouDept, PingliangOffice]);
-        Agreement.OrganizationsNamedIn(End).ShouldBeEmpty();
+        Agreement.OrganizationsNamedIn(Sign, Agreement.Initial).ShouldBe([PingliangDept, LanzhouDept, PingliangOffice]);
+        Agreement.OrganizationsNamedIn(End, Agreement.Initial).ShouldBe([PingliangDept], "never signed: only the actor's");
+        Agreement.OrganizationsNamedIn(End, Agreement.Fold([Signed])).ShouldBe([PingliangDept, LanzhouDept, PingliangOffice]);
     }
 }

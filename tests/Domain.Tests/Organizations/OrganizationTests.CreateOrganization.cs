@@ -18,7 +18,8 @@ public partial class OrganizationTests
 
     [Fact]
     public void creating_a_root_department_needs_no_parent() =>
-        Given().When(Create with { OrganizationId = "gs-dept", Name = "甘肃省委组织部", ParentId = null, Kind = OrganizationKind.Department, RegionCode = "620000" })
+        Given().When(Create with { OrganizationId = "gs-dept", Name = "甘肃省委组织部", ParentId = null, Kind = OrganizationKind.Department, RegionCode = "620000",
+                Actor = new("u-gs", "gs-dept", Side.Outflow) })
             .Then(new OrganizationCreated("gs-dept", "甘肃省委组织部", null, OrganizationKind.Department, Side.Outflow, RegionCode.Parse("620000"), On(3, 1)));
 
     [Fact]
@@ -79,10 +80,12 @@ public partial class OrganizationTests
         }).ThenRejects(code);
 
     [Fact]
-    public void the_handler_is_told_to_look_up_the_parent()
+    public void the_handler_is_told_to_look_up_the_parent_and_the_actor_s_organisation()
     {
-        Organization.OrganizationsNamedIn(Create).ShouldBe([PingliangDept]);
-        Organization.OrganizationsNamedIn(Create with { ParentId = null }).ShouldBeEmpty();
+        Organization.OrganizationsNamedIn(Create, Organization.Initial).ShouldBe([PingliangDept]);
+        Organization.OrganizationsNamedIn(Create with { ParentId = null, Actor = new("u", StationId, Side.Outflow) }, Organization.Initial)
+            .ShouldBe([StationId]);
+        Organization.OrganizationsNamedIn(Close, Organization.Fold([Created])).ShouldBe([PingliangDept], "the current parent, here also the actor's");
     }
 
     [Fact]

@@ -28,8 +28,8 @@ public partial class OrganizationTests
 
     [Fact]
     public void reparenting_below_its_own_subtree_is_rejected() =>
-        Given(Created).When(Reparent).With(OrgDirectory.Of(
-                new OrgFacts(NewParent, OrganizationKind.Committee, Side.Outflow, RegionCode.Parse("620102"), true, [PingliangDept, StationId])))
+        Given(Created).When(Reparent).With(OrgDirectory.Of([.. TestData.Orgs.All,
+                new OrgFacts(NewParent, OrganizationKind.Committee, Side.Outflow, RegionCode.Parse("620102"), true, [PingliangDept, StationId])]))
             .ThenRejects(ReasonCodes.OrgParentCycle);
 
     [Fact]
@@ -49,8 +49,8 @@ public partial class OrganizationTests
         Given().When(Reparent).With(WithNewParent).ThenRejects(ReasonCodes.OrgNotFound);
 
     [Fact]
-    public void the_handler_is_told_to_look_up_the_new_parent() =>
-        Organization.OrganizationsNamedIn(Reparent).ShouldBe([NewParent]);
+    public void the_handler_is_told_to_look_up_the_new_parent_the_actor_s_organisation_and_the_current_parent() =>
+        Organization.OrganizationsNamedIn(Reparent, Organization.Fold([Created])).ShouldBe([NewParent, PingliangDept]);
 
     [Theory]
     [InlineData("no parent", ReasonCodes.MissingField)]
