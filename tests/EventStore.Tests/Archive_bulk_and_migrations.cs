@@ -142,7 +142,7 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
         await using (var set = new NpgsqlCommand("SET log_planner_stats = on; SET client_min_messages = log", connection))
             await set.ExecuteNonQueryAsync();
         var perCall = new List<int>();
-        for (var call = 0; call < 8; call++) // past the plan cache's five custom plans
+        for (var call = 0; call < 12; call++) // past the plan cache's five custom plans
         {
             await using var tx = await connection.BeginTransactionAsync();
             await using (var stage = new NpgsqlCommand("""
@@ -162,7 +162,10 @@ public sealed class Archive_bulk_and_migrations(StoreFixture db) : IClassFixture
 
         // The call itself, and the one statement with a parameter, for which the plan cache keeps custom plans.
         // A keyed staging table re-planned all four: ON COMMIT DELETE ROWS rebuilds its index, which invalidates its plans.
-        perCall[^1].ShouldBeLessThanOrEqualTo(2, $"planner runs per call: {string.Join(", ", perCall)}");
+        // The least of the warm calls: other tests' DDL on the same server can overflow the shared invalidation queue,
+        // and a backend that falls behind resets every cache and plans once more, now and then; a cause in the import
+        // itself re-plans every call.
+        perCall.Skip(6).Min().ShouldBeLessThanOrEqualTo(2, $"planner runs per call: {string.Join(", ", perCall)}");
 
         // Every commit truncates the staging tables, a TOAST table and its index too if a table has one (0.17 ms).
         await using var toast = new NpgsqlCommand(
