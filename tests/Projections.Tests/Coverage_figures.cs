@@ -1,3 +1,4 @@
+using CoManagement.Domain.Common;
 using CoManagement.Domain.Organizations;
 using static CoManagement.Projections.Tests.Pingliang;
 
@@ -182,6 +183,20 @@ public sealed class Coverage_figures : IAsyncLifetime
         await _w.CatchUpAsync();
         (await flows.GetAsync("2025-01", RegionLevel.Province)).Cells.ShouldBe([new FlowCell("62", "62", 3), new FlowCell("62", "61", 2), new FlowCell("62", "64", 1), new FlowCell("62", "65", 1)]);
         (await flows.GetAsync(level: RegionLevel.Province)).Total.ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task a_municipality_is_one_city_in_the_flow_matrix_whether_a_place_names_it_whole_or_by_district()
+    {
+        await _w.OrgAsync("sh-dept", "中共上海市委组织部", null, OrganizationKind.Department, Side.Inflow, "310000", On(2024, 1, 1));
+        await _w.RegisterAsync("m-sh1", BranchA, "310115", On(2025, 3, 1));
+        await _w.RegisterAsync("m-sh2", BranchA, "310115", On(2025, 3, 1));
+        await _w.ReportAsync("m-sh2", "sh-dept", On(2025, 3, 5)); // its place is now the municipality's own code, 310000
+        await _w.CatchUpAsync();
+
+        var flows = new FlowMatrixQuery(_w.DataSource, _w.Catalog, new FixedClock(On(2025, 3, 20)));
+        (await flows.GetAsync(level: RegionLevel.City, toPrefix: "31")).Cells.ShouldBe([new FlowCell("6208", "3101", 2)]);
+        (await flows.GetAsync(level: RegionLevel.County, toPrefix: "31")).Cells.Select(c => c.To).Order().ShouldBe(["310000", "310115"]);
     }
 
     /// <summary>Records compare lists by reference; figures are the same when every value and every target is.</summary>

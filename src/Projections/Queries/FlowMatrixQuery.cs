@@ -58,7 +58,7 @@ public sealed class FlowMatrixQuery(NpgsqlDataSource dataSource, ProjectionCatal
 
         var cells = new List<FlowCell>();
         await using var cmd = sql.Command(dataSource, $"""
-            SELECT left(from_region, {digits}), left(to_region, {digits}), sum(n)::bigint FROM {source} {sql.WhereClause}
+            SELECT {AtLevel("from_region", digits)}, {AtLevel("to_region", digits)}, sum(n)::bigint FROM {source} {sql.WhereClause}
              GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
             """);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -66,4 +66,13 @@ public sealed class FlowMatrixQuery(NpgsqlDataSource dataSource, ProjectionCatal
             cells.Add(new FlowCell(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         return new FlowMatrix(month, level, asOf, cells.Sum(c => c.Members), cells);
     }
+
+    /// <summary>
+    /// A region code cut to the level's digits. A municipality directly under the central government (Beijing 11,
+    /// Tianjin 12, Shanghai 31, Chongqing 50) is one city, 01 (市辖区): a place recorded as the whole municipality
+    /// (310000, the code of Shanghai's own organisations) and one recorded by its district (310115) are both 3101 at
+    /// the city level, not two cities.
+    /// </summary>
+    private static string AtLevel(string column, string digits) =>
+        $"CASE WHEN {digits} = 4 AND left({column}, 2) IN ('11', '12', '31', '50') THEN left({column}, 2) || '01' ELSE left({column}, {digits}) END";
 }
