@@ -67,6 +67,9 @@ public sealed class CommandHandler(
                 activity?.SetTag("command.rejected", rejection.Code);
                 var stored = await store.RecordRejectionAsync(command.CommandId, streamId, version, rejection.Code, rejection.Message, ct)
                     .ConfigureAwait(false);
+                if (stored is null) // a copy of the command was accepted meanwhile: that is its answer
+                    return Repeat(await store.FindCommandAsync(command.CommandId, ct).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"command {command.CommandId} was neither rejected nor accepted"));
                 return stored.Code == rejection.Code && stored.Message == rejection.Message
                     ? CommandResult.Rejected(streamId, version, rejection.Code, rejection.Message)
                     : Repeat(stored);
@@ -79,6 +82,12 @@ public sealed class CommandHandler(
                 return result.Duplicate
                     ? Repeat(result)
                     : new CommandResult(true, streamId, result.ToVersion, [.. events.Select(e => e.Type)]);
+            }
+            catch (CommandRejectedBeforeException)
+            {
+                // A copy of the command was rejected meanwhile (the check above came before): that is its answer.
+                return Repeat(await store.FindRejectionAsync(command.CommandId, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"command {command.CommandId} was rejected but its rejection is gone"));
             }
             catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
             {

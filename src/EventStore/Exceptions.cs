@@ -11,6 +11,13 @@ public sealed class WrongExpectedVersionException(string streamId, ExpectedVersi
     public long ActualVersion { get; } = actual;
 }
 
+/// <summary>A command id whose command was rejected before: its rejection stands (<see cref="PostgresEventStore.FindRejectionAsync"/>).</summary>
+public sealed class CommandRejectedBeforeException(Guid commandId, Exception? inner = null)
+    : EventStoreException($"Command {commandId} was rejected before; it is not appended.", inner)
+{
+    public Guid CommandId { get; } = commandId;
+}
+
 public sealed class StreamArchivedException(string streamId, Exception? inner = null)
     : EventStoreException($"Stream '{streamId}' is archived and closed to appends.", inner)
 {

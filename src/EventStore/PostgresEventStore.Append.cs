@@ -10,6 +10,7 @@ public sealed partial class PostgresEventStore
 {
     private const string WrongVersionState = "ES409";
     private const string ArchivedState = "ES410";
+    private const string RejectedBeforeState = "ES412";
 
     /// <summary>
     /// Appends to one stream in one round trip (plus a commit when append listeners run), checking the expected
@@ -68,23 +69,33 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// Stores that <paramref name="commandId"/> was rejected, for ever (no event is written). The first rejection stored
-    /// wins: what comes back is the stored one, which a repeat of the command should be answered with.
+    /// Stores that <paramref name="commandId"/> was rejected, for ever (no event is written), under the lock of
+    /// <paramref name="streamId"/>, which the append of the same command id takes too. The first rejection stored wins:
+    /// what comes back is the stored one, which a repeat of the command should be answered with. Null when the command
+    /// was accepted meanwhile (a copy of it appended first): then nothing is stored, and the acceptance is its answer.
     /// </summary>
-    public async Task<CommandRejection> RecordRejectionAsync(Guid commandId, string streamId, long version, string code, string message,
+    public async Task<CommandRejection?> RecordRejectionAsync(Guid commandId, string streamId, long version, string code, string message,
         CancellationToken ct = default)
     {
-        await using var cmd = _dataSource.CreateCommand(Sql.RecordRejection);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var lockStream = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({_names.LockNamespace}, hashtext($1))", connection, tx))
+        {
+            lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+            await lockStream.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        // A statement of its own after the lock: its snapshot sees an append of the same id that committed meanwhile.
+        await using var cmd = new NpgsqlCommand(Sql.RecordRejection, connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = commandId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
-        // Under READ COMMITTED a rejection committed by another session after this statement's snapshot was taken makes
-        // the insert do nothing and stays invisible to the statement's own read: a second statement sees it.
-        return await ReadRejectionAsync(cmd, ct).ConfigureAwait(false)
-            ?? await FindRejectionAsync(commandId, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"rejection of command {commandId} was neither stored nor found");
+        var stored = await ReadRejectionAsync(cmd, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        // Nothing stored and none found: accepted meanwhile, or (READ COMMITTED) a rejection of another stream's lock
+        // committed after the statement's snapshot, which a later statement sees.
+        return stored ?? await FindRejectionAsync(commandId, ct).ConfigureAwait(false);
     }
 
     /// <summary>The stored rejection of a command id, if it was ever rejected.</summary>
@@ -194,6 +205,11 @@ public sealed partial class PostgresEventStore
         {
             activity?.SetStatus(ActivityStatusCode.Error, "stream archived");
             throw new StreamArchivedException(write.StreamId, e);
+        }
+        catch (PostgresException e) when (e.SqlState == RejectedBeforeState)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "command rejected before");
+            throw new CommandRejectedBeforeException(write.CommandId!.Value, e);
         }
     }
 

@@ -13,10 +13,15 @@ internal sealed class StoreSql(StoreNames names)
     public string FindCommand { get; } = names.Render(
         "SELECT stream_id, from_version, to_version, positions, recorded_time FROM {schema}.commands WHERE command_id = $1");
 
-    /// <summary>The first rejection of a command id wins: a concurrent second one reads it back.</summary>
+    /// <summary>
+    /// Under the stream's lock (the batch's first statement), so that an append of the same command id is either
+    /// committed and seen here — then nothing is stored and nothing comes back — or waits and then finds the rejection.
+    /// The first rejection stored wins; a concurrent second one reads it back.
+    /// </summary>
     public string RecordRejection { get; } = names.Render("""
         WITH stored AS (
-            INSERT INTO {schema}.rejected_commands (command_id, stream_id, version, code, message) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO {schema}.rejected_commands (command_id, stream_id, version, code, message)
+            SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM {schema}.commands c WHERE c.command_id = $1)
             ON CONFLICT (command_id) DO NOTHING
             RETURNING stream_id, version, code, message, recorded_time)
         SELECT * FROM stored

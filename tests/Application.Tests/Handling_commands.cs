@@ -1,5 +1,6 @@
 using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
+using CoManagement.EventStore;
 using static CoManagement.Application.Tests.HandlerFixture;
 
 namespace CoManagement.Application.Tests;
@@ -71,6 +72,39 @@ public sealed class Handling_commands(HandlerFixture f) : IClassFixture<HandlerF
         again.Message.ShouldBe(first.Message);
         (await f.Store.GetStreamVersionAsync(Streams.Member(member))).ShouldBe(1, "the repeat appended nothing");
         (await f.Handler.HandleAsync(report with { CommandId = Guid.NewGuid() })).Accepted.ShouldBeTrue("a new command id is decided afresh");
+    }
+
+    [Fact]
+    public async Task two_copies_of_one_command_racing_get_one_answer_and_the_id_is_never_both_accepted_and_rejected()
+    {
+        // The second copy may pass the id check before the first commits, then find the episode open and be rejected:
+        // its rejection must then give way to the acceptance, under the stream's lock.
+        for (var i = 0; i < 60; i++)
+        {
+            var command = Register(NewMember());
+            var answers = await Task.WhenAll(f.Handler.HandleAsync(command), f.Handler.HandleAsync(command));
+
+            answers.ShouldAllBe(a => a.Accepted, $"{answers[0].ReasonCode} / {answers[1].ReasonCode}");
+            answers.Count(a => a.Duplicate).ShouldBe(1);
+            (await f.Store.FindRejectionAsync(command.CommandId)).ShouldBeNull();
+        }
+    }
+
+    [Fact]
+    public async Task an_append_of_a_command_id_rejected_before_is_refused_and_a_rejection_after_an_acceptance_stores_nothing()
+    {
+        var rejected = Guid.NewGuid();
+        var stream = Streams.Member(NewMember());
+        (await f.Store.RecordRejectionAsync(rejected, stream, 0, "x.code", "no")).ShouldNotBeNull();
+        var data = f.Registry.ToEventData(new ContactLogged("m", 1, Side.Outflow, ContactMethod.Phone, null, Now), Now,
+            new EventMetadata(rejected, null, "u", "o", "Outflow", rejected));
+        await Should.ThrowAsync<CommandRejectedBeforeException>(() => f.Store.AppendAsync(stream, ExpectedVersion.Any, [data], rejected));
+        (await f.Store.StreamExistsAsync(stream)).ShouldBeFalse();
+
+        var accepted = Guid.NewGuid();
+        await f.Store.AppendAsync(stream, ExpectedVersion.Any, [data], accepted);
+        (await f.Store.RecordRejectionAsync(accepted, stream, 1, "x.code", "no")).ShouldBeNull("the acceptance stands");
+        (await f.Store.FindRejectionAsync(accepted)).ShouldBeNull();
     }
 
     [Fact]

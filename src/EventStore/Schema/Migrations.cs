@@ -18,7 +18,96 @@ internal static class Migrations
         (8, "bulk import without re-planning or TOAST truncation per call", V8),
         (9, "rejected command ids", V9),
         (10, "append-only history", V10),
+        (11, "append refuses a command id rejected before", V11),
     ];
+
+    // V2's append() again, with one check more: a command id rejected before is refused (ES412) instead of appended.
+    // The rejection is recorded under the same stream lock after checking commands (StoreSql.RecordRejection), so one
+    // command id never ends both accepted and rejected, however two copies of it race.
+    private const string V11 = """
+        CREATE OR REPLACE FUNCTION {schema}.append(
+            p_stream text, p_expected bigint, p_command uuid,
+            p_types text[], p_schema_versions int[], p_data jsonb[], p_metadata jsonb[], p_business timestamptz[],
+            OUT o_from_version bigint, OUT o_to_version bigint, OUT o_positions bigint[],
+            OUT o_recorded timestamptz, OUT o_hashes bytea[], OUT o_duplicate boolean, OUT o_stream text)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            n         int := cardinality(p_types);
+            v_hash    bytea;
+            v_pos     bigint;
+            v_recorded text;
+            i         int;
+        BEGIN
+            o_duplicate := false;
+            -- Writers of one stream queue here until the previous one commits; the loser then sees the new version,
+            -- so a conflict is detected before any position is taken (losers burn nothing).
+            PERFORM pg_advisory_xact_lock({lock_ns}, hashtext(p_stream));
+
+            IF p_command IS NOT NULL THEN
+                SELECT c.from_version, c.to_version, c.positions, c.recorded_time, c.stream_id
+                  INTO o_from_version, o_to_version, o_positions, o_recorded, o_stream
+                  FROM {schema}.commands c WHERE c.command_id = p_command;
+                IF FOUND THEN o_duplicate := true; RETURN; END IF;
+                -- Rejected before (recorded under this same stream lock): its answer stands, nothing is appended.
+                IF EXISTS (SELECT 1 FROM {schema}.rejected_commands r WHERE r.command_id = p_command) THEN
+                    RAISE EXCEPTION 'command % was rejected before', p_command USING ERRCODE = 'ES412';
+                END IF;
+            END IF;
+            o_stream := p_stream;
+
+            SELECT e.version, e.hash INTO o_to_version, v_hash
+              FROM {schema}.events e WHERE e.stream_id = p_stream ORDER BY e.version DESC LIMIT 1;
+            IF NOT FOUND THEN
+                IF EXISTS (SELECT 1 FROM {schema}.archived_streams a WHERE a.stream_id = p_stream) THEN
+                    RAISE EXCEPTION 'stream % is archived and closed to appends', p_stream USING ERRCODE = 'ES410';
+                END IF;
+                o_to_version := 0;
+                v_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+            END IF;
+
+            IF (p_expected = -2 AND o_to_version <> 0) OR (p_expected = -3 AND o_to_version = 0)
+               OR (p_expected >= 0 AND o_to_version <> p_expected) THEN
+                RAISE EXCEPTION 'wrong expected version for stream %: expected %, actual %',
+                    p_stream,
+                    CASE p_expected WHEN -2 THEN 'no stream' WHEN -3 THEN 'stream exists' ELSE p_expected::text END,
+                    o_to_version
+                    USING ERRCODE = 'ES409', HINT = o_to_version::text;
+            END IF;
+
+            o_from_version := o_to_version + 1;
+            o_recorded := clock_timestamp();
+            o_positions := array_fill(0::bigint, ARRAY[n]);
+            o_hashes := array_fill(''::bytea, ARRAY[n]);
+            IF n > 0 THEN
+                -- Announce a lower bound of the positions this transaction is about to take; the feed head stays
+                -- below it until we commit or roll back (see feed_head). Shared: announcers never wait for each other.
+                PERFORM pg_advisory_xact_lock_shared({announce_base} | coalesce(pg_sequence_last_value('{schema}.positions'), 0));
+                v_recorded := to_char(o_recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+                FOR i IN 1 .. n LOOP
+                    v_pos := nextval('{schema}.positions');
+                    o_to_version := o_to_version + 1;
+                    -- Same canonical bytes as event_hash(), inlined: a SQL function call per event costs more than the hash.
+                    v_hash := sha256(v_hash || convert_to(
+                        p_stream || E'\n' || o_to_version || E'\n' || v_pos || E'\n' || p_types[i] || E'\n' ||
+                        p_schema_versions[i] || E'\n' ||
+                        to_char(p_business[i] AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' || v_recorded || E'\n' ||
+                        p_data[i]::text || E'\n' || p_metadata[i]::text, 'UTF8'));
+                    o_positions[i] := v_pos;
+                    o_hashes[i] := v_hash;
+                END LOOP;
+                INSERT INTO {schema}.events
+                    (position, stream_id, version, type, schema_version, data, metadata, business_time, recorded_time, hash)
+                SELECT u.pos, p_stream, o_from_version - 1 + u.k, u.typ, u.sv, u.dat, u.met, u.bus, o_recorded, u.h
+                  FROM unnest(o_positions, p_types, p_schema_versions, p_data, p_metadata, p_business, o_hashes)
+                       WITH ORDINALITY AS u(pos, typ, sv, dat, met, bus, h, k);
+            END IF;
+
+            IF p_command IS NOT NULL THEN
+                INSERT INTO {schema}.commands (command_id, stream_id, from_version, to_version, positions, recorded_time)
+                VALUES (p_command, p_stream, o_from_version, o_to_version, o_positions, o_recorded);
+            END IF;
+        END $$;
+        """;
 
     // Nothing leaves the history silently: an UPDATE, DELETE or TRUNCATE of the events, the archived events, the archive's
     // register or the seals fails, except the archive's own move of a stream out of the hot table (es.archiving set for
