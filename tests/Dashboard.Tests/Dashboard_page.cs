@@ -97,6 +97,18 @@ public sealed class Dashboard_page(DashboardHost host) : IClassFixture<Dashboard
         (await page.GetByTestId("roster-row").First.GetAttributeAsync("data-member"))
             .ShouldBe(roster.GetProperty("items")[0].GetProperty("memberId").GetString());
 
+        // A window of 1,024 pixels shows every figure without scrolling sideways (the year's long labels wrap).
+        await page.SetViewportSizeAsync(1024, 800);
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("no sideways scroll at 1024 px");
+
+        // A region prefix the endpoint refuses is said so, not quietly dropped from the filter.
+        await page.Locator("#roster-region").FillAsync("610");
+        await page.Locator("#roster-region").DispatchEventAsync("change");
+        await StateAsync(page, "roster", "error");
+        await page.Locator("#roster-region").FillAsync("");
+        await page.Locator("#roster-region").DispatchEventAsync("change");
+        await ReadyAsync(page, "roster");
+
         // The flow matrix spans every organisation (analysts only), Pingliang is party to no agreement, and histories
         // are for auditors: each section says so instead of failing.
         await StateAsync(page, "flows", "forbidden");
@@ -172,6 +184,10 @@ public sealed class Dashboard_page(DashboardHost host) : IClassFixture<Dashboard
                 await CountShownAsync(page, $"side-{side}-{action}", totals.GetProperty(side).GetProperty(action).GetInt64());
         }
         (await page.GetByTestId("consultation").CountAsync()).ShouldBe(view.GetProperty("consultations").GetArrayLength());
+        // Every item the heading counts as overdue carries the mark, also those completed late.
+        (await page.Locator("[data-testid=action-item] .item-overdue").CountAsync())
+            .ShouldBe(await page.Locator("[data-testid=action-item][data-overdue=true]").CountAsync());
+        (await page.Locator("[data-testid=action-item][data-overdue=true]").CountAsync()).ShouldBe((int)view.GetProperty("overdueActionItems").GetInt64());
         (await page.GetByTestId("agreement-member-row").CountAsync()).ShouldBe(view.GetProperty("members").GetProperty("items").GetArrayLength());
 
         await DashboardHost.ScreenshotAsync(page, "dashboard-analyst", "flows", "agreements");

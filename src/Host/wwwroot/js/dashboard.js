@@ -136,6 +136,7 @@ function setupToken() {
     e.preventDefault();
     setToken($('token-input').value);
     $('token-input').value = '';
+    openTokenPanel(); // a new token: the last one's refusal no longer applies
     start();
   });
   $('token-clear').addEventListener('click', () => {
@@ -268,7 +269,7 @@ async function loadCoverage() {
 
   const yearTable = h('div', {},
     h('h3', {}, '本年累计 ', h('small', {}, 'year to date')),
-    h('table', {}, h('tbody', {},
+    h('table', { class: 'labels-wrap' }, h('tbody', {},
       h('tr', {}, h('th', {}, '走访慰问 · 流出地 care visits by the outflow side'), h('td', { class: 'n' }, num(fig.careVisitsOutflowYearToDate, 'care-outflow'))),
       h('tr', {}, h('th', {}, '走访慰问 · 流入地 care visits by the inflow side'), h('td', { class: 'n' }, num(fig.careVisitsInflowYearToDate, 'care-inflow'))),
       h('tr', {}, h('th', {}, '已转接组织关系 transferred'), h('td', { class: 'n' }, num(all.transferredYearToDate, 'transferred-ytd'))),
@@ -316,7 +317,10 @@ async function loadRisks() {
     get(`/api/risks/${state.risk}`, { ...scope, page: state.riskPage, pageSize: 10 }),
   ]);
   if (stale(name, t)) return;
-  if (!counts.ok) return failed(name, body, counts, { zh: '风险名单', en: 'the risk lists' });
+  if (!counts.ok) {
+    $('risks-asof').textContent = '';
+    return failed(name, body, counts, { zh: '风险名单', en: 'the risk lists' });
+  }
   $('risks-asof').textContent = `判定时点 judged at ${f.time(counts.data.at)}`;
   const tiles = h('div', { class: 'risk-tiles' }, f.riskFlags.map(flag => {
     const key = flag.charAt(0).toLowerCase() + flag.slice(1);
@@ -433,7 +437,7 @@ async function loadRoster() {
   const region = $('roster-region').value.trim();
   const res = await get('/api/roster', {
     org: state.org, side: state.side, status: [...state.rosterStatuses], risk: $('roster-risk').value,
-    region: /^\d{2}(\d{2}){0,2}$/.test(region) ? region : undefined, inProvince: $('roster-inprovince').value,
+    region: region || undefined, inProvince: $('roster-inprovince').value, // a bad prefix: the endpoint's 400 says why
     sort: $('roster-sort').value, desc: $('roster-desc').checked ? 'true' : undefined,
     page: state.rosterPage, pageSize: $('roster-size').value,
   });
@@ -562,7 +566,8 @@ async function loadAgreement() {
       h('h4', {}, `${f.date(c.heldAt)} · ${c.topic}`),
       h('ul', {}, c.actionItems.map(i => h('li', { 'data-testid': 'action-item', 'data-overdue': String(i.overdue) },
         sideChip(i.owner), ' ', i.text, ' ',
-        i.completedAt ? h('span', { class: 'item-done' }, `✓ ${f.date(i.completedAt)} 完成`)
+        i.completedAt ? h('span', { class: i.overdue ? 'item-overdue' : 'item-done' },
+            `✓ ${f.date(i.completedAt)} 完成${i.overdue ? ` · ⚠ 逾期 late (due ${f.date(i.dueAt)})` : ''}`)
           : h('span', { class: i.overdue ? 'item-overdue' : 'hint' }, `${i.overdue ? '⚠ 逾期 overdue' : '期限 due'} ${f.date(i.dueAt)}`)))));
   // Newest first; the older ones behind a button (the overdue count stays in the heading).
   const boxes = v.consultations.slice().reverse().map(consultationBox);
