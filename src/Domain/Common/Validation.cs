@@ -65,7 +65,7 @@ internal readonly partial struct Validation
         Required(value, field).Then(() => RegionCode.Validate(value, field, reasonCode));
 
     public Validation Phone(string? value, string field, string reasonCode) =>
-        Required(value, field).That(PhonePattern().IsMatch(value ?? ""), reasonCode, $"{field} '{value}' is not a phone number");
+        Required(value, field).That(PhonePattern().IsMatch(value ?? ""), reasonCode, $"{field} is not a phone number (the value is not repeated: it may be personal data)");
 
     public Validation OptionalPhone(string? value, string field, string reasonCode) =>
         value is null ? this : Phone(value, field, reasonCode);

@@ -126,6 +126,17 @@ public partial class MemberTests
     }
 
     [Fact]
+    public void a_rejected_phone_or_id_number_is_not_repeated_in_the_rejection_which_is_stored_for_ever()
+    {
+        foreach (var bad in new[] { Register with { ContactPhone = "1390933-ABC" }, Register with { IdNumber = "62080219900315001Z" } })
+        {
+            var rejection = Member.Decide(bad, Member.Initial, TestData.Orgs, DomainSettings.Default).Rejection!;
+            rejection.Message.ShouldNotContain("1390933-ABC");
+            rejection.Message.ShouldNotContain("62080219900315001Z");
+        }
+    }
+
+    [Fact]
     public void line_breaks_and_whole_surrogate_pairs_in_a_note_are_taken() =>
         Given(PlacedMember).When(Contact with { Note = "第一行\n第二行 😀" })
             .Then(Contacted with { Note = "第一行\n第二行 😀" });
