@@ -124,6 +124,16 @@ public sealed class Dashboard_page(DashboardHost host) : IClassFixture<Dashboard
             "n => document.querySelector('[data-testid=roster-section]').dataset.state === 'ready' && document.querySelector('[data-testid=roster-pager-total]')?.dataset.value === String(n)",
             placed.GetProperty("total").GetInt64());
 
+        // A typed organisation outside the staff's subtree: refused, and the trail shows it alone, not under Pingliang.
+        await page.Locator("#scope-org").FillAsync("gs");
+        await page.Locator("#scope-apply").ClickAsync();
+        await StateAsync(page, "coverage", "forbidden");
+        (await page.Locator("#crumbs").InnerTextAsync()).Trim().ShouldBe("gs");
+        (await page.GetByTestId("coverage-message").InnerTextAsync()).ShouldContain("所属范围");
+        await page.Locator("#scope-org").FillAsync(Pingliang);
+        await page.Locator("#scope-apply").ClickAsync();
+        await ReadyAsync(page, "coverage");
+
         // Opening a member as staff: the roster row is there, the history is refused politely.
         await page.GetByTestId("roster-row").First.ClickAsync();
         await StateAsync(page, "timeline", "forbidden");

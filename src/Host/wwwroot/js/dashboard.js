@@ -48,8 +48,8 @@ function problem(name, res, what) {
   const testid = `${name}-message`;
   if (res.status === 403) {
     return h('div', { class: 'notice forbidden', 'data-testid': testid, 'data-status': 403 },
-      h('div', {}, `您当前的身份（${role}）无权查看${what.zh}。如需查看，请使用具有相应权限的令牌。`),
-      h('div', { class: 'hint' }, `Your role may not view ${what.en}. ${res.detail || ''}`));
+      h('div', {}, `您当前的身份（${role}）或所属范围无权查看${what.zh}。如需查看，请使用具有相应权限的令牌。`),
+      h('div', { class: 'hint' }, `Your role or scope may not view ${what.en}. ${res.detail || ''}`));
   }
   if (res.status === 401) {
     openTokenPanel(res.detail);
@@ -173,7 +173,9 @@ function setupScope() {
     state.side = $('scope-side').value;
     state.month = $('scope-month').value;
     if (org && org !== state.org) {
-      state.crumbs = state.who && org === state.who.org ? [{ id: org, name: state.knownOrgs.get(org) || '' }] : [...state.crumbs, { id: org, name: '' }];
+      // A typed organisation starts the trail afresh (the page does not know where it sits), unless it is on the trail.
+      const at = state.crumbs.findIndex(c => c.id === org);
+      state.crumbs = at >= 0 ? state.crumbs.slice(0, at + 1) : [{ id: org, name: state.knownOrgs.get(org) || '' }];
       scopeTo(org, false);
     } else {
       loadScoped();
