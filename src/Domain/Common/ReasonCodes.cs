@@ -14,6 +14,9 @@ public static class ReasonCodes
     public const string WrongStream = "command.wrong-stream";
     public const string UnknownCommand = "command.unknown";
 
+    /// <summary>The bus message could not be turned into a command (a missing field, an unknown name, a malformed id).</summary>
+    public const string CommandUnreadable = "command.unreadable";
+
     public const string ActorWrongSide = "actor.wrong-side";
     public const string ActorNotResponsible = "actor.not-responsible";
 

@@ -1,12 +1,14 @@
 using CoManagement.Application;
 using CoManagement.Contracts;
+using CoManagement.Domain.Common;
 using MassTransit;
 
 namespace CoManagement.Host.Bus;
 
 /// <summary>
 /// One consumer type for every command contract (registered once per contract): map, handle, reply. Rule violations
-/// are replies; an unreadable message throws <see cref="InvalidCommandMessageException"/> and ends in the error queue.
+/// are replies. An unreadable message (<see cref="InvalidCommandMessageException"/>) sent as a request is rejected with
+/// <c>command.unreadable</c>; without a response address it ends in the error queue. Nothing is written either way.
 /// A redelivered message carries the same command id (or message id), so the store's idempotency answers it with the
 /// first result and appends nothing.
 /// </summary>
@@ -15,8 +17,21 @@ public sealed class CommandConsumer<TMessage>(CommandHandler handler, TimeProvid
 {
     public async Task Consume(ConsumeContext<TMessage> context)
     {
-        var commandId = CommandMapping.CommandIdOf(context.Message, context.MessageId);
-        var command = CommandMapping.ToCommand(context.Message, commandId, clock.GetUtcNow());
+        Guid commandId;
+        ICommand command;
+        try
+        {
+            commandId = CommandMapping.CommandIdOf(context.Message, context.MessageId);
+            command = CommandMapping.ToCommand(context.Message, commandId, clock.GetUtcNow());
+        }
+        catch (InvalidCommandMessageException e) when (context.ResponseAddress is not null)
+        {
+            // A sender waiting for an answer gets one with a reason code, as for any other refusal. It is not stored:
+            // there may be no command id to store it under, and the same id, readable, is judged afresh.
+            var id = Guid.TryParse(context.Message.CommandId, out var readable) ? readable : context.MessageId ?? Guid.Empty;
+            await context.RespondAsync(new CommandRejected(id, ReasonCodes.CommandUnreadable, e.Message)).ConfigureAwait(false);
+            return;
+        }
 
         // The events' metadata keeps the sender's correlation (or the bus conversation) and the message that caused them.
         var correlation = new CommandContext(context.CorrelationId ?? context.ConversationId, context.MessageId);
