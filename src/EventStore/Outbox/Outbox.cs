@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using CoManagement.EventStore.Schema;
 using NpgsqlTypes;
 
 namespace CoManagement.EventStore.Outbox;
@@ -48,20 +49,31 @@ public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<
 }
 
 /// <summary>
-/// Publishes outbox rows after commit, in order, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED, so
-/// several relays (one per Host) never publish the same row at the same time; a row is marked published only after
-/// the publish call returned, so a crash in between leads to a re-publish with the same message id.
+/// Publishes outbox rows after commit, in commit order, at least once. Several relays (one per Host) may run, but only
+/// one publishes at a time: each round takes the store's relay lock (a transaction advisory lock) first and skips the
+/// round when another relay holds it. Claiming rows with SKIP LOCKED instead let a second relay publish later rows while
+/// the first still held earlier ones, so one member's events reached the other side out of order. A row is marked
+/// published only after the publish call returned, so a crash in between leads to a re-publish with the same message id.
 /// </summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, string schema)
 {
+    // (store namespace, 1): beside the sealing lock (namespace, 0) and the per-stream locks (namespace, hashtext(id)).
+    private readonly string _tryLock = $"SELECT pg_try_advisory_xact_lock({new StoreNames(schema).LockNamespace}, 1)";
+
+    /// <summary>Publishes up to <paramref name="batchSize"/> rows; 0 when none are pending or another relay is publishing.</summary>
     public async Task<int> PublishBatchAsync(Func<PendingMessage, CancellationToken, Task> publish, int batchSize = 100, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var tryLock = new NpgsqlCommand(_tryLock, connection))
+        {
+            if (!(bool)(await tryLock.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
+                return 0;
+        }
         var pending = new List<PendingMessage>();
         await using (var cmd = new NpgsqlCommand($"""
             SELECT seq, message_id, event_position, message_type, destination, payload::text, attempts FROM {schema}.outbox
-             WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+             WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE
             """, connection))
         {
             cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });

@@ -7,7 +7,7 @@ namespace CoManagement.Host.Bus;
 /// <summary>
 /// Publishes committed outbox rows through the bus. The rows are durable and marked only after the broker confirmed
 /// the publish, so a stop or crash anywhere in between leads to a re-publish after the restart, under the same message
-/// id (derived from the event's position). Several Hosts may run it: rows are claimed with SKIP LOCKED.
+/// id (derived from the event's position). Several Hosts may run it: one publishes at a time (see <see cref="OutboxRelay"/>), so rows go out in commit order.
 /// </summary>
 internal sealed class OutboxRelayService(
     NpgsqlDataSource dataSource, HostSettings host, BusSettings settings, IBus bus, TimeProvider clock, ILogger<OutboxRelayService> log)
