@@ -20,6 +20,8 @@ namespace CoManagement.Contracts;
 /// with <see cref="CommandRejected"/>, reason code <c>command.unreadable</c> (under the command id if it is a UUID, else
 /// the message id); one sent without a response address goes to the queue's <c>_error</c> queue with the reason in its
 /// <c>MT-Fault-Message</c> header. Neither is remembered: the same command id, readable, is judged afresh.
+/// A request the service could not handle because its database was unreachable (after a few seconds of retries) is
+/// rejected with <c>service.unavailable</c>; that answer is not remembered either: send the same command id again later.
 /// </para>
 /// </summary>
 public interface ICommandMessage
