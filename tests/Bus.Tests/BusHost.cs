@@ -138,7 +138,7 @@ public sealed class BusHost : IAsyncLifetime
             await Task.Delay(20, cts.Token);
     }
 
-    public Task<long> PendingOutboxAsync() => ScalarAsync<long>("SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL");
+    public Task<long> PendingOutboxAsync() => ScalarAsync<long>("SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL AND parked_at IS NULL");
 
     private sealed class HostFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
     {

@@ -1,4 +1,7 @@
 using CoManagement.EventStore.Outbox;
+using CoManagement.Host.Bus;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using C = CoManagement.Contracts;
 
 namespace CoManagement.Bus.Tests;
@@ -52,5 +55,38 @@ public sealed class Outbox_relays : IAsyncLifetime
 
         order.ShouldBe([nameof(C.OutflowRegistered), nameof(C.MemberReportedAtInflow), nameof(C.MemberPlacedInBranch)]);
         (await _host.PendingOutboxAsync()).ShouldBe(0);
+    }
+}
+
+public sealed class An_unpublishable_outbox_row(BusHost host) : IClassFixture<BusHost>
+{
+    [Fact]
+    public async Task is_parked_after_its_attempts_so_later_integration_events_flow_and_readiness_reports_it_degraded()
+    {
+        await using var subscriber = await EventSubscriber.StartAsync();
+        var scenario = new Scenario();
+        foreach (var step in scenario.Organizations.Take(2))
+            await host.AcceptedAsync(step.Message);
+        // As a contract renamed without a new message type would leave it: no Host can read it any more.
+        await host.ExecuteAsync("""
+            INSERT INTO {schema}.outbox (message_id, event_position, message_type, destination, payload)
+            VALUES (gen_random_uuid(), 0, 'OldContractName', 'Inflow', '{}')
+            """);
+        var member = scenario.Member("after-unpublishable");
+        await host.AcceptedAsync(scenario.Register(member, Scenario.On(2021, 1, 5)));
+
+        (await subscriber.WaitForAsync(r => r.MemberId == member)).ShouldHaveSingleItem().Message.ShouldBeOfType<C.OutflowRegistered>();
+        (await host.ScalarAsync<int>("SELECT attempts FROM {schema}.outbox WHERE message_type = 'OldContractName' AND parked_at IS NOT NULL"))
+            .ShouldBe(new BusSettings().OutboxMaxAttempts);
+        (await host.ScalarAsync<string>("SELECT last_error FROM {schema}.outbox WHERE message_type = 'OldContractName'"))
+            .ShouldContain("unknown message type 'OldContractName'");
+        (await host.PendingOutboxAsync()).ShouldBe(0);
+
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        HealthReportEntry outbox = default;
+        await BusHost.EventuallyAsync(async () => (outbox = (await health.CheckHealthAsync(c => c.Tags.Contains("ready"))).Entries["outbox"])
+            .Description == "0 pending, 1 parked (cannot be published: see the outbox's last_error)");
+        outbox.Status.ShouldBe(HealthStatus.Degraded);
+        outbox.Data["parked"].ShouldBe(1L);
     }
 }

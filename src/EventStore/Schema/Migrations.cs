@@ -18,7 +18,16 @@ internal static class Migrations
         (8, "bulk import without re-planning or TOAST truncation per call", V8),
         (9, "rejected command ids", V9),
         (10, "append-only history", V10),
+        (12, "parked outbox rows", V12),
     ];
+
+    // An outbox row that cannot be published is parked after a bounded number of attempts, so it no longer holds back
+    // the rows after it; the relay's index leaves parked rows out.
+    private const string V12 = """
+        ALTER TABLE {schema}.outbox ADD COLUMN parked_at timestamptz, ADD COLUMN last_error text;
+        DROP INDEX {schema}.outbox_unpublished;
+        CREATE INDEX outbox_unpublished ON {schema}.outbox (seq) WHERE published_at IS NULL AND parked_at IS NULL;
+        """;
 
     // Nothing leaves the history silently: an UPDATE, DELETE or TRUNCATE of the events, the archived events, the archive's
     // register or the seals fails, except the archive's own move of a stream out of the hot table (es.archiving set for

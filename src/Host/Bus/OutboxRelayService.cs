@@ -17,7 +17,9 @@ internal sealed class OutboxRelayService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var relay = new OutboxRelay(dataSource, host.Schema);
+        var relay = new OutboxRelay(dataSource, host.Schema, settings.OutboxMaxAttempts, (row, e) => log.LogError(e,
+            "Outbox row {Seq} ({MessageType}, event position {Position}) parked after {Attempts} attempts: it cannot be published; later rows go on",
+            row.Seq, row.MessageType, row.EventPosition, row.Attempts + 1));
         var failures = 0;
         try
         {
@@ -48,7 +50,17 @@ internal sealed class OutboxRelayService(
 
     private Task PublishAsync(PendingMessage row, CancellationToken ct)
     {
-        var (message, type, envelope) = IntegrationEventMapping.Read(row);
+        object message;
+        Type type;
+        IntegrationEventMapping.Envelope envelope;
+        try
+        {
+            (message, type, envelope) = IntegrationEventMapping.Read(row);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            throw new UnpublishableMessageException(e.Message, e);
+        }
         return bus.Publish(message, type, context =>
         {
             context.MessageId = row.MessageId;
