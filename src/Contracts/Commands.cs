@@ -16,8 +16,12 @@ namespace CoManagement.Contracts;
 /// organisation is created by its parent or one above it (a root by itself) and changed by itself or one above it; an
 /// agreement is acted on by a party or an organisation above one. Anyone else is rejected with <c>actor.not-responsible</c>.
 /// Enumerations travel as their names (case-insensitive); times are ISO 8601 with an offset.
-/// A message the service cannot read (a missing field, an unknown name, a malformed id) is not answered: it goes to
-/// the queue's <c>_error</c> queue with the reason in its <c>MT-Fault-Message</c> header.
+/// A message the service cannot read (a missing field, an unknown name, a malformed id) sent as a request is answered
+/// with <see cref="CommandRejected"/>, reason code <c>command.unreadable</c> (under the command id if it is a UUID, else
+/// the message id); one sent without a response address goes to the queue's <c>_error</c> queue with the reason in its
+/// <c>MT-Fault-Message</c> header. Neither is remembered: the same command id, readable, is judged afresh.
+/// A request the service could not handle because its database was unreachable (after a few seconds of retries) is
+/// rejected with <c>service.unavailable</c>; that answer is not remembered either: send the same command id again later.
 /// </para>
 /// </summary>
 public interface ICommandMessage

@@ -19,5 +19,11 @@ public sealed record MemberReportedAtInflow(string MemberId, int Episode, string
 /// <summary>The inflow side placed the member in a branch (纳管): received by the outflow side.</summary>
 public sealed record MemberPlacedInBranch(string MemberId, int Episode, string InflowOrgId, string BranchId, DateTimeOffset PlacedAt);
 
+/// <summary>
+/// 再流动: the member moved on from the current inflow place to a new city within the same episode: received by the
+/// destination (inflow) side, which now expects the member to report there. <paramref name="DestinationRegion"/> is a region code.
+/// </summary>
+public sealed record MemberMovedOn(string MemberId, int Episode, string DestinationRegion, string DestinationPlace, DateTimeOffset MovedAt);
+
 /// <summary>The receiving organisation accepted a transfer; it now holds the formal relationship: received by the outflow side.</summary>
 public sealed record MemberTransferred(string MemberId, int Episode, string ReceivingOrgId, DateTimeOffset AcceptedAt);

@@ -34,6 +34,9 @@ public sealed class BusHost : IAsyncLifetime
 
     public string Queue { get; } = "bus-tests-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The Host's own connection string; the test's <see cref="DataSource"/> always uses <see cref="Postgres"/>.</summary>
+    public string ConnectionString { get; init; } = Postgres;
+
     /// <summary>Whether the first start runs the outbox relay.</summary>
     public bool Relay { get; init; } = true;
 
@@ -58,7 +61,7 @@ public sealed class BusHost : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:EventStore"] = Postgres,
+            ["ConnectionStrings:EventStore"] = ConnectionString,
             ["EventStore:Schema"] = Schema,
             ["EventStore:RunOutboxRelay"] = runRelay.ToString(),
             ["EventStore:RunProjections"] = "false",
@@ -135,7 +138,7 @@ public sealed class BusHost : IAsyncLifetime
             await Task.Delay(20, cts.Token);
     }
 
-    public Task<long> PendingOutboxAsync() => ScalarAsync<long>("SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL");
+    public Task<long> PendingOutboxAsync() => ScalarAsync<long>("SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL AND parked_at IS NULL");
 
     private sealed class HostFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
     {

@@ -22,6 +22,7 @@ public sealed class EventSubscriber : IAsyncDisposable
             OutflowRegistered m => m.MemberId,
             MemberReportedAtInflow m => m.MemberId,
             MemberPlacedInBranch m => m.MemberId,
+            MemberMovedOn m => m.MemberId,
             MemberTransferred m => m.MemberId,
             _ => "",
         };
@@ -40,6 +41,7 @@ public sealed class EventSubscriber : IAsyncDisposable
                 e.Handler<OutflowRegistered>(subscriber.Record);
                 e.Handler<MemberReportedAtInflow>(subscriber.Record);
                 e.Handler<MemberPlacedInBranch>(subscriber.Record);
+                e.Handler<MemberMovedOn>(subscriber.Record);
                 e.Handler<MemberTransferred>(subscriber.Record);
             });
         });

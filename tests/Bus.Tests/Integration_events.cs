@@ -24,7 +24,7 @@ public sealed class Integration_events(BusHost host) : IClassFixture<BusHost>
             .Where(x => x.Contract is not null)
             .ToList();
         expected.Select(x => x.Contract!.Value.Message.GetType().Name).ShouldBe(
-            ["OutflowRegistered", "MemberReportedAtInflow", "MemberPlacedInBranch", "MemberReportedAtInflow", "MemberTransferred"]);
+            ["OutflowRegistered", "MemberReportedAtInflow", "MemberPlacedInBranch", "MemberMovedOn", "MemberReportedAtInflow", "MemberTransferred"]);
 
         foreach (var (e, contract) in expected)
         {
@@ -46,6 +46,7 @@ public sealed class Integration_events(BusHost host) : IClassFixture<BusHost>
             x.Destination.Value, x.DestinationPlace, x.DepartedAt, x.RegisteredAt), "Inflow"),
         D.ReportedAtInflow x => (new C.MemberReportedAtInflow(x.MemberId, x.Episode, x.InflowOrgId, x.Channel.ToString(), x.ReportedAt), "Outflow"),
         D.PlacedInBranch x => (new C.MemberPlacedInBranch(x.MemberId, x.Episode, x.InflowOrgId, x.BranchId, x.PlacedAt), "Outflow"),
+        D.MovedOn x => (new C.MemberMovedOn(x.MemberId, x.Episode, x.Destination.Value, x.DestinationPlace, x.MovedAt), "Inflow"),
         D.TransferAccepted x => (new C.MemberTransferred(x.MemberId, x.Episode, x.ReceivingOrgId, x.AcceptedAt), "Outflow"),
         _ => null,
     };

@@ -2,13 +2,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoManagement.Contracts;
+using CoManagement.Domain.Common;
 using RabbitMQ.Client;
 
 namespace CoManagement.Bus.Tests;
 
 /// <summary>
-/// Messages published with the plain RabbitMQ client, as a service in another language would, in MassTransit's
-/// envelope: the ones that cannot be read end in the command queue's error queue with the reason, and nothing is appended.
+/// Messages the service cannot read: sent as requests they are answered rejected (<c>command.unreadable</c>); published
+/// with the plain RabbitMQ client without a response address, as a service in another language might, in MassTransit's
+/// envelope, they end in the command queue's error queue with the reason. Nothing is appended either way.
 /// </summary>
 public sealed class Unreadable_messages(BusHost host) : IClassFixture<BusHost>
 {
@@ -44,6 +46,40 @@ public sealed class Unreadable_messages(BusHost host) : IClassFixture<BusHost>
         (await host.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}.events WHERE stream_id = 'member-{member}'")).ShouldBe(0);
 
         // The same command, readable, is accepted as the member's first event: the bad one left no trace.
+        (await host.AcceptedAsync(valid)).Version.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("memberId", "memberId is missing")]
+    [InlineData("reason", "reason 'Holiday' is not one of Work, Business, Study, Retirement, Other")]
+    [InlineData("commandId", "commandId 'not-a-uuid' is not a UUID")]
+    public async Task a_request_that_cannot_be_read_is_rejected_as_unreadable_under_its_command_id_or_message_id_and_appends_nothing(
+        string field, string reason)
+    {
+        var scenario = new Scenario();
+        foreach (var step in scenario.Organizations.Take(2))
+            await host.AcceptedAsync(step.Message);
+        var member = scenario.Member("unreadable-request");
+        var commandId = Guid.NewGuid();
+        var valid = scenario.Register(member, Scenario.On(2021, 1, 5), commandId);
+        var unreadable = field switch
+        {
+            "memberId" => valid with { MemberId = null! },
+            "reason" => valid with { Reason = "Holiday" },
+            _ => valid with { CommandId = "not-a-uuid" },
+        };
+        var messageId = Guid.NewGuid();
+
+        var rejected = (await host.SendAsync(unreadable, c => c.MessageId = messageId)).ShouldBeOfType<CommandRejected>();
+
+        rejected.ReasonCode.ShouldBe(ReasonCodes.CommandUnreadable);
+        rejected.Message.ShouldBe(reason);
+        rejected.CommandId.ShouldBe(field == "commandId" ? messageId : commandId);
+        (await host.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}.events WHERE stream_id = 'member-{member}'")).ShouldBe(0);
+        (await host.ScalarAsync<long>($"SELECT count(*) FROM {{schema}}.rejected_commands WHERE command_id IN ('{commandId}', '{messageId}')"))
+            .ShouldBe(0, "an unreadable message is not remembered");
+
+        // The same command id, readable, is judged afresh.
         (await host.AcceptedAsync(valid)).Version.ShouldBe(1);
     }
 

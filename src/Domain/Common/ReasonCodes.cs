@@ -14,6 +14,15 @@ public static class ReasonCodes
     public const string WrongStream = "command.wrong-stream";
     public const string UnknownCommand = "command.unknown";
 
+    /// <summary>The bus message could not be turned into a command (a missing field, an unknown name, a malformed id).</summary>
+    public const string CommandUnreadable = "command.unreadable";
+
+    /// <summary>
+    /// The service could not reach its database, even after retrying: nothing was decided, and this answer is not
+    /// stored, so the same command id is judged afresh when sent again.
+    /// </summary>
+    public const string ServiceUnavailable = "service.unavailable";
+
     public const string ActorWrongSide = "actor.wrong-side";
     public const string ActorNotResponsible = "actor.not-responsible";
 

@@ -1,12 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using CoManagement.EventStore.Schema;
 using NpgsqlTypes;
 
 namespace CoManagement.EventStore.Outbox;
 
 /// <summary>A message for other services, derived from a committed event.</summary>
 public sealed record OutboxMessage(string MessageType, string PayloadJson, string? Destination = null);
+
+/// <summary>Thrown by a relay's publish for a row that can never be published as it is (its payload cannot be read).</summary>
+public sealed class UnpublishableMessageException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>A stored outbox row, as the relay sees it.</summary>
 public sealed record PendingMessage(long Seq, Guid MessageId, long EventPosition, string MessageType, string? Destination, string PayloadJson, int Attempts);
@@ -48,20 +52,37 @@ public sealed class OutboxWriter(string schema, Func<RecordedEvent, IEnumerable<
 }
 
 /// <summary>
-/// Publishes outbox rows after commit, in order, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED, so
-/// several relays (one per Host) never publish the same row at the same time; a row is marked published only after
-/// the publish call returned, so a crash in between leads to a re-publish with the same message id.
+/// Publishes outbox rows after commit, in commit order, at least once. Several relays (one per Host) may run, but only
+/// one publishes at a time: each round takes the store's relay lock (a transaction advisory lock) first and skips the
+/// round when another relay holds it. Claiming rows with SKIP LOCKED instead let a second relay publish later rows while
+/// the first still held earlier ones, so one member's events reached the other side out of order. A row is marked
+/// published only after the publish call returned, so a crash in between leads to a re-publish with the same message id.
+/// <para>
+/// A row whose publish throws <see cref="UnpublishableMessageException"/> (its payload cannot be read) is tried again
+/// up to <paramref name="maxAttempts"/> times in all, then parked (<c>parked_at</c>, <c>last_error</c>) and reported
+/// to <paramref name="parked"/>, so the rows after it flow; an operator may release it by clearing <c>parked_at</c>.
+/// Any other failure (the broker away) stops the round and is retried for ever.
+/// </para>
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, string schema)
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, string schema, int maxAttempts = 10, Action<PendingMessage, Exception>? parked = null)
 {
+    // (store namespace, 1): beside the sealing lock (namespace, 0) and the per-stream locks (namespace, hashtext(id)).
+    private readonly string _tryLock = $"SELECT pg_try_advisory_xact_lock({new StoreNames(schema).LockNamespace}, 1)";
+
+    /// <summary>Publishes up to <paramref name="batchSize"/> rows; 0 when none are pending or another relay is publishing.</summary>
     public async Task<int> PublishBatchAsync(Func<PendingMessage, CancellationToken, Task> publish, int batchSize = 100, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var tryLock = new NpgsqlCommand(_tryLock, connection))
+        {
+            if (!(bool)(await tryLock.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
+                return 0;
+        }
         var pending = new List<PendingMessage>();
         await using (var cmd = new NpgsqlCommand($"""
             SELECT seq, message_id, event_position, message_type, destination, payload::text, attempts FROM {schema}.outbox
-             WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+             WHERE published_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE
             """, connection))
         {
             cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
@@ -76,32 +97,53 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, string schema)
             return 0;
 
         var published = new List<long>();
+        PendingMessage? failed = null;
+        UnpublishableMessageException? unpublishable = null;
         try
         {
             foreach (var message in pending)
             {
-                await publish(message, ct).ConfigureAwait(false);
+                failed = message;
+                try
+                {
+                    await publish(message, ct).ConfigureAwait(false);
+                }
+                catch (UnpublishableMessageException e)
+                {
+                    // Later rows wait for this one until it is parked, so none overtakes it while it may still go out.
+                    unpublishable = e;
+                    break;
+                }
                 published.Add(message.Seq);
+                failed = null;
             }
         }
         finally
         {
-            // Whatever got out is marked, whatever did not is retried (attempts counted), in one short statement.
+            // Whatever got out is marked; the row that failed counts an attempt (rows never tried do not), and an
+            // unreadable one is parked at its last attempt; all in one short statement.
+            var park = unpublishable is not null && failed!.Attempts + 1 >= maxAttempts;
             await using var mark = new NpgsqlCommand($"""
-                UPDATE {schema}.outbox SET published_at = CASE WHEN seq = ANY($1) THEN clock_timestamp() END, attempts = attempts + 1
-                 WHERE seq = ANY($2)
+                UPDATE {schema}.outbox SET published_at = CASE WHEN seq = ANY($1) THEN clock_timestamp() END, attempts = attempts + 1,
+                       parked_at = CASE WHEN seq = $2 AND $3 THEN clock_timestamp() END,
+                       last_error = CASE WHEN seq = $2 THEN $4 ELSE last_error END
+                 WHERE seq = ANY($1) OR seq = $2
                 """, connection);
             mark.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. published] });
-            mark.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. pending.Select(p => p.Seq)] });
+            mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = failed?.Seq ?? 0 });
+            mark.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = park });
+            mark.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = unpublishable?.Message, NpgsqlDbType = NpgsqlDbType.Text });
             await mark.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            if (park)
+                parked?.Invoke(failed!, unpublishable!);
         }
         return published.Count;
     }
 
     public async Task<long> CountPendingAsync(CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL");
+        await using var cmd = dataSource.CreateCommand($"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL AND parked_at IS NULL");
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 }

@@ -19,6 +19,7 @@ internal static class Migrations
         (9, "rejected command ids", V9),
         (10, "append-only history", V10),
         (11, "append refuses a command id rejected before", V11),
+        (12, "parked outbox rows", V12),
     ];
 
     // V2's append() again, with one check more: a command id rejected before is refused (ES412) instead of appended.
@@ -107,6 +108,14 @@ internal static class Migrations
                 VALUES (p_command, p_stream, o_from_version, o_to_version, o_positions, o_recorded);
             END IF;
         END $$;
+        """;
+
+    // An outbox row that cannot be published is parked after a bounded number of attempts, so it no longer holds back
+    // the rows after it; the relay's index leaves parked rows out.
+    private const string V12 = """
+        ALTER TABLE {schema}.outbox ADD COLUMN parked_at timestamptz, ADD COLUMN last_error text;
+        DROP INDEX {schema}.outbox_unpublished;
+        CREATE INDEX outbox_unpublished ON {schema}.outbox (seq) WHERE published_at IS NULL AND parked_at IS NULL;
         """;
 
     // Nothing leaves the history silently: an UPDATE, DELETE or TRUNCATE of the events, the archived events, the archive's

@@ -11,6 +11,9 @@ namespace CoManagement.Host.Bus;
 /// </summary>
 public static class BusRegistration
 {
+    /// <summary>The pauses (ms) between the in-place retries of a failed command; after the last one a transient failure is answered.</summary>
+    internal static readonly int[] RetryIntervals = [100, 500, 2000];
+
     private static readonly Type[] Consumers = [.. CommandMapping.MessageTypes.Select(t => typeof(CommandConsumer<>).MakeGenericType(t))];
 
     public static WebApplicationBuilder AddBus(this WebApplicationBuilder builder, HostSettings settings)
@@ -60,11 +63,12 @@ public static class BusRegistration
     private static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, BusSettings bus) =>
         cfg.ReceiveEndpoint(bus.CommandQueue, e =>
         {
-            // Transient failures (a database restart) are retried in place; an unreadable message never is.
+            // Failures (a database restart) are retried in place; an unreadable message never is. When the last retry
+            // fails too, the consumer answers a transient failure with service.unavailable (CommandConsumer).
             e.UseMessageRetry(r =>
             {
                 r.Ignore<InvalidCommandMessageException>();
-                r.Intervals(100, 500, 2000);
+                r.Intervals(RetryIntervals);
             });
             foreach (var consumer in Consumers)
                 context.ConfigureConsumer(consumer, e);

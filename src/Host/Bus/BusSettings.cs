@@ -11,6 +11,9 @@ public sealed class BusSettings
 
     public int OutboxBatchSize { get; set; } = 100;
 
+    /// <summary>How many times an outbox row whose payload cannot be read is tried before it is parked (and the outbox health check degrades).</summary>
+    public int OutboxMaxAttempts { get; set; } = 10;
+
     /// <summary>How often the pending outbox is counted for metrics and health.</summary>
     public TimeSpan OutboxMonitorInterval { get; set; } = TimeSpan.FromSeconds(5);
 

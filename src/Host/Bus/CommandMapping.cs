@@ -9,7 +9,8 @@ namespace CoManagement.Host.Bus;
 
 /// <summary>
 /// A message the service cannot turn into a command (a missing field, an unknown name, a command id that is no UUID).
-/// It is never answered and never retried: MassTransit moves it to the queue's <c>_error</c> queue with this message as
+/// It is never retried: a request is rejected with <c>command.unreadable</c> and this message (<see cref="CommandConsumer{TMessage}"/>);
+/// a message without a response address is moved by MassTransit to the queue's <c>_error</c> queue with this message as
 /// the reason (header <c>MT-Fault-Message</c>).
 /// </summary>
 public sealed class InvalidCommandMessageException(string message) : Exception(message);

@@ -21,13 +21,14 @@ internal static class IntegrationEventMapping
 
     private static readonly FrozenSet<string> Relevant = new[]
     {
-        typeof(OutflowRegistered), typeof(ReportedAtInflow), typeof(PlacedInBranch), typeof(TransferAccepted),
+        typeof(OutflowRegistered), typeof(ReportedAtInflow), typeof(PlacedInBranch), typeof(MovedOn), typeof(TransferAccepted),
     }.Select(t => DomainEvents.Of(t).Name).ToFrozenSet();
 
     /// <summary>By the name stored in <c>outbox.message_type</c>; a contract class is renamed only with a new message type.</summary>
     public static FrozenDictionary<string, Type> MessageTypes { get; } = new[]
     {
-        typeof(C.OutflowRegistered), typeof(C.MemberReportedAtInflow), typeof(C.MemberPlacedInBranch), typeof(C.MemberTransferred),
+        typeof(C.OutflowRegistered), typeof(C.MemberReportedAtInflow), typeof(C.MemberPlacedInBranch), typeof(C.MemberMovedOn),
+        typeof(C.MemberTransferred),
     }.ToFrozenDictionary(t => t.Name);
 
     public static OutboxWriter Writer(string schema, EventTypeRegistry registry) => new(schema, e => Map(e, registry));
@@ -42,6 +43,7 @@ internal static class IntegrationEventMapping
                 x.Destination.Value, x.DestinationPlace, x.DepartedAt, x.RegisteredAt), Side.Inflow),
             ReportedAtInflow x => (new C.MemberReportedAtInflow(x.MemberId, x.Episode, x.InflowOrgId, x.Channel.ToString(), x.ReportedAt), Side.Outflow),
             PlacedInBranch x => (new C.MemberPlacedInBranch(x.MemberId, x.Episode, x.InflowOrgId, x.BranchId, x.PlacedAt), Side.Outflow),
+            MovedOn x => (new C.MemberMovedOn(x.MemberId, x.Episode, x.Destination.Value, x.DestinationPlace, x.MovedAt), Side.Inflow),
             TransferAccepted x => (new C.MemberTransferred(x.MemberId, x.Episode, x.ReceivingOrgId, x.AcceptedAt), Side.Outflow),
             var other => throw new InvalidOperationException($"{other.GetType().Name} has no integration event"),
         };

@@ -7,7 +7,7 @@ namespace CoManagement.Host.Bus;
 /// <summary>
 /// Publishes committed outbox rows through the bus. The rows are durable and marked only after the broker confirmed
 /// the publish, so a stop or crash anywhere in between leads to a re-publish after the restart, under the same message
-/// id (derived from the event's position). Several Hosts may run it: rows are claimed with SKIP LOCKED.
+/// id (derived from the event's position). Several Hosts may run it: one publishes at a time (see <see cref="OutboxRelay"/>), so rows go out in commit order.
 /// </summary>
 internal sealed class OutboxRelayService(
     NpgsqlDataSource dataSource, HostSettings host, BusSettings settings, IBus bus, TimeProvider clock, ILogger<OutboxRelayService> log)
@@ -17,7 +17,9 @@ internal sealed class OutboxRelayService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var relay = new OutboxRelay(dataSource, host.Schema);
+        var relay = new OutboxRelay(dataSource, host.Schema, settings.OutboxMaxAttempts, (row, e) => log.LogError(e,
+            "Outbox row {Seq} ({MessageType}, event position {Position}) parked after {Attempts} attempts: it cannot be published; later rows go on",
+            row.Seq, row.MessageType, row.EventPosition, row.Attempts + 1));
         var failures = 0;
         try
         {
@@ -48,7 +50,17 @@ internal sealed class OutboxRelayService(
 
     private Task PublishAsync(PendingMessage row, CancellationToken ct)
     {
-        var (message, type, envelope) = IntegrationEventMapping.Read(row);
+        object message;
+        Type type;
+        IntegrationEventMapping.Envelope envelope;
+        try
+        {
+            (message, type, envelope) = IntegrationEventMapping.Read(row);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            throw new UnpublishableMessageException(e.Message, e);
+        }
         return bus.Publish(message, type, context =>
         {
             context.MessageId = row.MessageId;

@@ -9,7 +9,7 @@ public class CommonTests
     {
         ReasonCodes.All.Count.ShouldBeGreaterThan(40);
         ReasonCodes.All.ShouldBeUnique();
-        ReasonCodes.All.ShouldAllBe(c => Regex.IsMatch(c, @"^(command|actor|member|org|agreement)\.[a-z]+(-[a-z]+)*$"));
+        ReasonCodes.All.ShouldAllBe(c => Regex.IsMatch(c, @"^(command|service|actor|member|org|agreement)\.[a-z]+(-[a-z]+)*$"));
     }
 
     [Fact]
