@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Npgsql;
 using CoManagement.EventStore.Schema;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace CoManagement.EventStore.Outbox;
