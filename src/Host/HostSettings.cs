@@ -24,6 +24,9 @@ public sealed class HostSettings
 
     public bool RunOutboxRelay { get; set; } = true;
 
+    /// <summary>How long start-up retries a database that does not accept connections yet before it gives up.</summary>
+    public TimeSpan DatabaseWaitOnStart { get; set; } = TimeSpan.FromSeconds(60);
+
     public static HostSettings From(IConfiguration configuration)
     {
         var settings = new HostSettings();
