@@ -13,6 +13,10 @@ public sealed class Host_start_up_failures
     [InlineData("ConnectionStrings__EventStore", "Host=127.0.0.1;Portt=5432;Username=postgres", "portt")]
     [InlineData("Auth__SigningKey", "c2hvcnQta2V5", "at least 32 bytes")]
     [InlineData("EventStore__Schema", "Event-Store", "must be a lower-case SQL identifier")]
+    [InlineData("Bus__OutboxBatchSize", "0", "Setting Bus:OutboxBatchSize is 0")]
+    [InlineData("Bus__OutboxPollInterval", "-00:00:01", "Setting Bus:OutboxPollInterval is -00:00:01")]
+    [InlineData("EventStore__SealInterval", "00:00:00", "Setting EventStore:SealInterval")]
+    [InlineData("Health__CheckTimeoutSeconds", "0", "Setting Health:CheckTimeoutSeconds")]
     public async Task a_bad_setting_is_named_and_the_exit_code_is_3(string setting, string value, string message)
     {
         var (code, stderr) = await RunHostAsync(new() { [setting] = value });

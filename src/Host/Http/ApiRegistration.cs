@@ -77,7 +77,7 @@ public static class ApiRegistration
         services.AddSingleton(Query<FlowMatrixQuery>);
         services.AddSingleton(Query<AgreementQuery>);
 
-        var thresholds = builder.Configuration.GetSection("Health").Get<HealthThresholds>() ?? new HealthThresholds();
+        var thresholds = (builder.Configuration.GetSection("Health").Get<HealthThresholds>() ?? new HealthThresholds()).Validated();
         var timeout = TimeSpan.FromSeconds(thresholds.CheckTimeoutSeconds);
         services.AddSingleton(thresholds);
         // MassTransit and the bus registration add their checks to the same service, so readiness includes the broker.

@@ -15,6 +15,14 @@ public sealed record HealthThresholds
     public double FeedLagSeconds { get; init; } = 30;
     public double ProjectionLagSeconds { get; init; } = 60;
     public double CheckTimeoutSeconds { get; init; } = 5;
+
+    public HealthThresholds Validated()
+    {
+        SettingCheck.Positive(FeedLagSeconds, "Health:FeedLagSeconds");
+        SettingCheck.Positive(ProjectionLagSeconds, "Health:ProjectionLagSeconds");
+        SettingCheck.Positive(CheckTimeoutSeconds, "Health:CheckTimeoutSeconds");
+        return this;
+    }
 }
 
 /// <summary>The database answers and holds a migrated store.</summary>
