@@ -84,12 +84,15 @@ public static class ApiRegistration
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: timeout)
             .AddCheck<FeedHealthCheck>("feed", tags: ["ready"], timeout: timeout)
-            .AddCheck<ProjectionsHealthCheck>("projections", tags: ["ready"], timeout: timeout);
+            .AddCheck<ProjectionsHealthCheck>("projections", tags: ["ready"], timeout: timeout)
+            .AddCheck<SigningKeyHealthCheck>("signing-key", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        if (app.Services.GetService<TokenIssuer>() is null)
+            app.Logger.LogError("{Reason}", SigningKeyHealthCheck.Missing);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -112,6 +112,17 @@ public sealed class ProjectionsHealthCheck(IServiceProvider services, PostgresEv
     }
 }
 
+/// <summary>Without a signing key the Host answers every API call 401: it is up, but serves no one.</summary>
+public sealed class SigningKeyHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public const string Missing = "no signing key: Auth:SigningKey is not set, so every API call is answered 401";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(services.GetService<CoManagement.Host.Auth.TokenIssuer>() is null
+            ? HealthCheckResult.Unhealthy(Missing)
+            : HealthCheckResult.Healthy("signing key set"));
+}
+
 public static class HealthResponse
 {
     public static object Body(HealthReport report) => new
