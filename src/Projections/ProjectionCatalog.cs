@@ -39,6 +39,14 @@ public sealed class ProjectionCatalog
         Settings = settings ?? DomainSettings.Default;
         Inline = [new OrgsProjection(registry), new RosterProjection(registry, heldRowsPerSession)];
         Async = [new CoverageProjection(registry, Settings, heldRowsPerSession), new BilateralProjection(registry)];
+        // Checked before anything is created: the migrate verb created the store's schemas and then failed on these.
+        var longest = All.Select(p => SchemaOf(p.Name) + "_next").MaxBy(n => n.Length)!;
+        if (longest.Length > 63)
+        {
+            throw new ArgumentException($"Schema name '{storeSchema}' is too long: the projections' schemas derived from it (such as " +
+                $"'{longest}', {longest.Length} characters) exceed PostgreSQL's 63; use at most {storeSchema.Length - (longest.Length - 63)} characters.",
+                nameof(storeSchema));
+        }
         AppendListeners = [.. Inline.Select(p => new InlineProjection(p, SchemaOf(p.Name)))];
     }
 

@@ -28,6 +28,26 @@ public sealed class Host_start_up_failures
     }
 
     [Fact]
+    public async Task a_schema_name_too_long_for_the_projections_schemas_is_refused_before_migrate_creates_anything()
+    {
+        var schema = "ht_" + new string('x', 50);
+        try
+        {
+            var (code, output) = await HostFixture.RunVerbAsync(["migrate", .. HostFixture.ConfigFor(schema)]);
+
+            code.ShouldBe(OperatorVerbs.Usage, output);
+            output.ShouldContain("too long");
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(HostFixture.ConnectionString);
+            await using var count = dataSource.CreateCommand($"SELECT count(*) FROM pg_namespace WHERE nspname LIKE '{schema}%'");
+            ((long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).ShouldBe(0);
+        }
+        finally
+        {
+            await HostFixture.DropSchemasAsync(schema);
+        }
+    }
+
+    [Fact]
     public async Task an_unreachable_database_is_retried_for_the_configured_time_then_the_start_fails_with_code_3()
     {
         var watch = Stopwatch.StartNew();
