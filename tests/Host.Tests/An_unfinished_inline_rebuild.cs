@@ -60,6 +60,8 @@ public sealed class An_unfinished_inline_rebuild
             .UseSetting("ConnectionStrings:EventStore", HostFixture.ConnectionString)
             .UseSetting("EventStore:Schema", schema)
             .UseSetting("EventStore:MigrateOnStart", migrateOnStart ? "true" : "false")
+            // The rebuild-progress gauge is process-wide: Projection_metrics, running beside, must see no rebuild.
+            .UseSetting("EventStore:RunProjections", "false")
             .UseSetting("Auth:SigningKey", HostFixture.SigningKey));
 
     private static async Task<JsonElement> ProjectionsCheckAsync(WebApplicationFactory<Program> host)
