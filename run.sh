@@ -15,9 +15,14 @@ source scripts/servers.sh
 state="${RUN_STATE:-$root/.local/run}"
 mkdir -p "$state"
 
-host_pid="" started_pg=""
+host_pid="" verb_pid="" started_pg=""
 cleanup() {
   trap - EXIT INT TERM
+  if [ -n "$verb_pid" ] && kill -0 "$verb_pid" 2>/dev/null; then
+    echo; echo "stopping the seed ..."
+    kill -TERM "$verb_pid" 2>/dev/null || true   # the verb cancels and removes its temporary files
+    wait "$verb_pid" 2>/dev/null || true
+  fi
   if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
     echo; echo "stopping the Host ..."
     kill -TERM "$host_pid" 2>/dev/null || true
@@ -72,7 +77,12 @@ cd "$root/src/Host"
 
 if [ -n "$seed_size" ]; then
   echo "seeding the $seed_size data set (once) ..."
-  dotnet "$dll" seed --size "$seed_size"
+  # In the background and waited for: bash runs a trap only after its foreground command ends, so a SIGTERM would
+  # otherwise wait for the whole seed (minutes at 1m) and never reach it.
+  dotnet "$dll" seed --size "$seed_size" &
+  verb_pid=$!
+  wait "$verb_pid"
+  verb_pid=""
   if [ -n "$private_db" ]; then date -u +%FT%TZ >"$state/seeded"; fi
 else
   dotnet "$dll" migrate

@@ -18,6 +18,8 @@ public sealed partial class PostgresEventStore
     public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreOptions? options = null)
     {
         options ??= new EventStoreOptions();
+        if (options.MaxEventsPerAppend <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"EventStoreOptions.MaxEventsPerAppend is {options.MaxEventsPerAppend}: it must be positive.");
         _dataSource = dataSource;
         _feedDataSource = options.FeedDataSource ?? dataSource;
         _names = new StoreNames(options.Schema);

@@ -16,12 +16,42 @@ internal sealed class StoreInitializer(PostgresEventStore store, ProjectionCatal
     {
         if (!settings.MigrateOnStart)
             return;
-        var applied = await store.MigrateAsync(cancellationToken);
+        var applied = await WhenReachableAsync(() => store.MigrateAsync(cancellationToken), cancellationToken);
         await catalog.EnsureCreatedAsync(store, cancellationToken, message => log.LogWarning("{Message}", message));
         log.LogInformation("Store schema {Schema} ready ({Applied} migrations applied now)", store.Schema, applied.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A Host started alongside its database (compose, a reboot) finds it not yet accepting connections: it retries,
+    /// 1 s, 2 s, 4 s … apart (at most 10 s), for <see cref="HostSettings.DatabaseWaitOnStart"/>, then fails the start
+    /// with the last error. Errors no wait can mend (a wrong password, a missing database) fail at once.
+    /// </summary>
+    private async Task<T> WhenReachableAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (Npgsql.NpgsqlException e) when (e.IsTransient && waited.Elapsed + pause <= settings.DatabaseWaitOnStart)
+            {
+                log.LogWarning("Database not reachable ({Message}); retrying in {Pause} s (EventStore:DatabaseWaitOnStart {Wait})",
+                    e.Message, pause.TotalSeconds, settings.DatabaseWaitOnStart);
+                await Task.Delay(pause, ct);
+                pause = TimeSpan.FromSeconds(Math.Min(10, pause.TotalSeconds * 2));
+            }
+            catch (Npgsql.NpgsqlException e) when (e.IsTransient)
+            {
+                throw new Npgsql.NpgsqlException(
+                    $"Database not reachable after {waited.Elapsed.TotalSeconds:F0} s (EventStore:DatabaseWaitOnStart {settings.DatabaseWaitOnStart}): {e.Message}", e);
+            }
+        }
+    }
 }
 
 /// <summary>

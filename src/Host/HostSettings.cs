@@ -24,6 +24,9 @@ public sealed class HostSettings
 
     public bool RunOutboxRelay { get; set; } = true;
 
+    /// <summary>How long start-up retries a database that does not accept connections yet before it gives up.</summary>
+    public TimeSpan DatabaseWaitOnStart { get; set; } = TimeSpan.FromSeconds(60);
+
     public static HostSettings From(IConfiguration configuration)
     {
         var settings = new HostSettings();
@@ -31,6 +34,45 @@ public sealed class HostSettings
         settings.ConnectionString = configuration.GetConnectionString("EventStore") ?? settings.ConnectionString;
         settings.RabbitMqUri ??= configuration["RabbitMQ:Uri"] ?? configuration["RABBITMQ_URI"];
         settings.SigningKey ??= configuration["Auth:SigningKey"];
+        settings.Validate();
         return settings;
     }
+
+    /// <summary>Refuses settings that would misbehave quietly (a zero interval is a busy loop), naming the setting.</summary>
+    public void Validate()
+    {
+        SettingCheck.Positive(SealInterval, "EventStore:SealInterval");
+        SettingCheck.NotNegative(DatabaseWaitOnStart, "EventStore:DatabaseWaitOnStart");
+    }
+}
+
+/// <summary>The checks settings classes run when they are read, so a bad value stops the start with its name.</summary>
+public static class SettingCheck
+{
+    public static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+            throw Bad(name, value.ToString(), "a positive time span (hh:mm:ss)");
+    }
+
+    public static void NotNegative(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero)
+            throw Bad(name, value.ToString(), "zero or a positive time span (hh:mm:ss)");
+    }
+
+    public static void Positive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+            throw Bad(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a positive number");
+    }
+
+    public static void Positive(int value, string name)
+    {
+        if (value <= 0)
+            throw Bad(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a positive whole number");
+    }
+
+    private static InvalidOperationException Bad(string name, string value, string expected) =>
+        new($"Setting {name} is {value}: it must be {expected}.");
 }

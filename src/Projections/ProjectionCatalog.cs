@@ -39,6 +39,14 @@ public sealed class ProjectionCatalog
         Settings = settings ?? DomainSettings.Default;
         Inline = [new OrgsProjection(registry), new RosterProjection(registry, heldRowsPerSession)];
         Async = [new CoverageProjection(registry, Settings, heldRowsPerSession), new BilateralProjection(registry)];
+        // Checked before anything is created: the migrate verb created the store's schemas and then failed on these.
+        var longest = All.Select(p => SchemaOf(p.Name) + "_next").MaxBy(n => n.Length)!;
+        if (longest.Length > 63)
+        {
+            throw new ArgumentException($"Schema name '{storeSchema}' is too long: the projections' schemas derived from it (such as " +
+                $"'{longest}', {longest.Length} characters) exceed PostgreSQL's 63; use at most {storeSchema.Length - (longest.Length - 63)} characters.",
+                nameof(storeSchema));
+        }
         AppendListeners = [.. Inline.Select(p => new InlineProjection(p, SchemaOf(p.Name)))];
     }
 
@@ -84,19 +92,28 @@ public sealed class ProjectionCatalog
     /// Registers every projection and creates its live schema (idempotent). Call once at start-up before the first
     /// append, so the inline listeners find their tables. Live schemas built by an older definition
     /// (<see cref="IProjection.Version"/>) are rebuilt here, together (<see cref="RebuildAsync"/>), before anything
-    /// writes into them; an inline one holds appends off only for its final catch-up. <paramref name="log"/> hears
-    /// about each such rebuild. An async projection whose lease another runner keeps for <paramref name="leaseWait"/>
-    /// (default a minute) fails the call.
+    /// writes into them; an inline one holds appends off only for its final catch-up. So is an inline projection
+    /// whose rebuild was left unfinished (a stopped <c>rebuild</c> verb, or a seed stopped after its bulk import, which
+    /// leaves the live tables without the imported members): nothing else would finish it, as no runner runs an inline
+    /// projection. <paramref name="log"/> hears about each such rebuild. A projection whose lease another runner keeps
+    /// for <paramref name="leaseWait"/> (default a minute) fails the call.
     /// </summary>
     public async Task EnsureCreatedAsync(PostgresEventStore store, CancellationToken ct = default, Action<string>? log = null, TimeSpan? leaseWait = null)
     {
         var stale = new List<string>();
         foreach (var projection in All)
         {
-            if (await new ProjectionRunner(store, projection).EnsureCreatedAsync(ct).ConfigureAwait(false))
-                continue;
-            log?.Invoke($"Projection '{projection.Name}' was built by an older definition; rebuilding it as version {projection.Version}");
-            stale.Add(projection.Name);
+            var runner = new ProjectionRunner(store, projection);
+            if (!await runner.EnsureCreatedAsync(ct).ConfigureAwait(false))
+            {
+                log?.Invoke($"Projection '{projection.Name}' was built by an older definition; rebuilding it as version {projection.Version}");
+                stale.Add(projection.Name);
+            }
+            else if (IsInline(projection.Name) && (await runner.GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is { } left)
+            {
+                log?.Invoke($"Projection '{projection.Name}' has a rebuild left unfinished at position {left}; finishing it");
+                stale.Add(projection.Name);
+            }
         }
         if (stale.Count == 0)
             return;

@@ -87,6 +87,35 @@ public sealed class OpenApi_and_health(EmptyHostFixture host) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task readiness_is_503_naming_the_missing_signing_key_when_none_is_set()
+    {
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:EventStore", HostFixture.ConnectionString)
+            .UseSetting("EventStore:Schema", host.Schema)
+            .UseSetting("Auth:SigningKey", "")
+            .UseSetting("EventStore:MigrateOnStart", "false")
+            .UseSetting("EventStore:RunProjections", "false")
+            .UseSetting("EventStore:RunOutboxRelay", "false"));
+        using var client = factory.CreateClient();
+        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        ((int)response.StatusCode).ShouldBe(503);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("no signing key");
+    }
+
+    [Fact]
+    public async Task readiness_shows_no_lease_owner_nor_sql_text()
+    {
+        var (_, body, _) = await host.GetAsync(null, "/health/ready");
+
+        var text = body.ToString();
+        text.ShouldNotContain($"{Environment.MachineName}:{Environment.ProcessId}:");
+        text.ShouldContain("leaseHeld");
+        text.ShouldNotContain("\"owner\"", Case.Insensitive);
+        text.ShouldNotContain("\"query\"", Case.Insensitive);
+    }
+
+    [Fact]
     public async Task readiness_is_503_when_the_store_is_not_migrated()
     {
         var schema = HostFixture.NewSchema();

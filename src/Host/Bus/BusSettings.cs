@@ -24,6 +24,18 @@ public sealed class BusSettings
     {
         var settings = new BusSettings();
         configuration.GetSection("Bus").Bind(settings);
+        settings.Validate();
         return settings;
+    }
+
+    /// <summary>A zero or negative poll interval or batch size made the relay loop without pause.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(CommandQueue))
+            throw new InvalidOperationException("Setting Bus:CommandQueue is empty: it must name a queue.");
+        SettingCheck.Positive(OutboxPollInterval, "Bus:OutboxPollInterval");
+        SettingCheck.Positive(OutboxBatchSize, "Bus:OutboxBatchSize");
+        SettingCheck.Positive(OutboxMonitorInterval, "Bus:OutboxMonitorInterval");
+        SettingCheck.Positive(OutboxStaleAfter, "Bus:OutboxStaleAfter");
     }
 }

@@ -77,19 +77,22 @@ public static class ApiRegistration
         services.AddSingleton(Query<FlowMatrixQuery>);
         services.AddSingleton(Query<AgreementQuery>);
 
-        var thresholds = builder.Configuration.GetSection("Health").Get<HealthThresholds>() ?? new HealthThresholds();
+        var thresholds = (builder.Configuration.GetSection("Health").Get<HealthThresholds>() ?? new HealthThresholds()).Validated();
         var timeout = TimeSpan.FromSeconds(thresholds.CheckTimeoutSeconds);
         services.AddSingleton(thresholds);
         // MassTransit and the bus registration add their checks to the same service, so readiness includes the broker.
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: timeout)
             .AddCheck<FeedHealthCheck>("feed", tags: ["ready"], timeout: timeout)
-            .AddCheck<ProjectionsHealthCheck>("projections", tags: ["ready"], timeout: timeout);
+            .AddCheck<ProjectionsHealthCheck>("projections", tags: ["ready"], timeout: timeout)
+            .AddCheck<SigningKeyHealthCheck>("signing-key", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        if (app.Services.GetService<TokenIssuer>() is null)
+            app.Logger.LogError("{Reason}", SigningKeyHealthCheck.Missing);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -7,6 +7,7 @@ using CoManagement.Domain.Common;
 using CoManagement.Domain.Members;
 using CoManagement.Domain.Organizations;
 using CoManagement.EventStore;
+using CoManagement.EventStore.Projections;
 using CoManagement.Projections;
 
 namespace CoManagement.Host.Seeding;
@@ -113,8 +114,11 @@ public static class DemoSeeder
         if (path == SeedPath.Commands)
             await Timed("members (command handler)", () => ThroughCommandsAsync(store, handler, generator, members, deciding, run, ct)).ConfigureAwait(false);
         else
-            await Timed("members (bulk import)", () => BulkAsync(store, generator, members, deciding, options, run, ct)).ConfigureAwait(false);
-        if (rebuild && run.Members > 0)
+            await Timed("members (bulk import)", () => BulkAsync(store, generator, members, deciding, options, run,
+                rebuild ? () => StartInlineRebuildsAsync(store, catalog!, ct) : null, ct)).ConfigureAwait(false);
+        // Started before the first import call, so a run stopped anywhere after it leaves the rebuild unfinished, which
+        // the next run (EnsureCreatedAsync above) or the Host's start-up finishes.
+        if (rebuild && await InlineRebuildUnfinishedAsync(store, catalog!, ct).ConfigureAwait(false))
             await Timed("inline projections rebuilt", () => RebuildInlineAsync(store, catalog!, run, ct)).ConfigureAwait(false);
 
         return new SeedSummary(options.Size, path, anchor, data.Organisations.Count, data.Agreements.Count, run.Members, run.Skipped,
@@ -281,7 +285,7 @@ public static class DemoSeeder
     /// the one this run generates at that version (same size and anchor).
     /// </summary>
     private static async Task BulkAsync(PostgresEventStore store, MemberGenerator generator, IReadOnlyList<(FlowSpec Flow, int Index)> members,
-        Deciding deciding, SeedOptions options, Run run, CancellationToken ct)
+        Deciding deciding, SeedOptions options, Run run, Func<Task>? beforeImport, CancellationToken ct)
     {
         var streams = members.Select(m => Streams.Member(MemberGenerator.MemberId(m.Flow, m.Index))).ToArray();
         var ends = new long[members.Count];
@@ -320,6 +324,8 @@ public static class DemoSeeder
         // Within a month the members are split over ImportConnections connections: each part's calls keep their order,
         // and no member is in two parts, so no call waits for another's streams. (The seed of 100,000 members on 2 cores:
         // 59 s with one connection, 37–40 s with two or four; 34 s when it was imported member by member.)
+        if (spill.Count > 0 && beforeImport is not null)
+            await beforeImport().ConfigureAwait(false);
         foreach (var month in spill.ByMonth())
         {
             await Parallel.ForEachAsync(month.GroupBy(e => e.Member % ImportConnections),
@@ -347,6 +353,36 @@ public static class DemoSeeder
         return last.Type == expected.Type && last.BusinessTime == expected.BusinessTime;
     }
 
+    private static List<IProjection> ImportedInline(ProjectionCatalog catalog) =>
+        [.. catalog.Inline.Where(p => p.Name != ProjectionNames.Orgs)];
+
+    /// <summary>
+    /// Marks the inline projections the import leaves behind as being rebuilt (an empty shadow at position 0) before
+    /// the import writes anything: the mark is what tells a later run, or the Host's start-up, that their live tables
+    /// lack members, should this run stop before it rebuilds them.
+    /// </summary>
+    private static async Task StartInlineRebuildsAsync(PostgresEventStore store, ProjectionCatalog catalog, CancellationToken ct)
+    {
+        foreach (var projection in ImportedInline(catalog))
+        {
+            var runner = catalog.RunnerFor(store, projection.Name);
+            await ProjectionCatalog.WaitForLeaseAsync(runner, TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
+            if ((await runner.GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is null)
+                await runner.StartRebuildAsync(ct).ConfigureAwait(false);
+            await runner.ReleaseLeaseAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> InlineRebuildUnfinishedAsync(PostgresEventStore store, ProjectionCatalog catalog, CancellationToken ct)
+    {
+        foreach (var projection in ImportedInline(catalog))
+        {
+            if ((await catalog.RunnerFor(store, projection.Name).GetStatusAsync(ct).ConfigureAwait(false)).RebuildPosition is not null)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// A bulk import runs no append listeners, so the inline projections that read member streams (the roster) have not
     /// seen the members: rebuild them from the feed, as the engine intends for imports. Organisations went through the
@@ -355,7 +391,7 @@ public static class DemoSeeder
     /// </summary>
     private static async Task RebuildInlineAsync(PostgresEventStore store, ProjectionCatalog catalog, Run run, CancellationToken ct)
     {
-        var stale = catalog.Inline.Where(p => p.Name != ProjectionNames.Orgs).ToList();
+        var stale = ImportedInline(catalog);
         foreach (var (projection, i) in stale.Select((p, i) => (p, i)))
         {
             var runner = catalog.RunnerFor(store, projection.Name);
