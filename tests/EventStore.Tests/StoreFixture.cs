@@ -33,7 +33,8 @@ public sealed class StoreFixture : IAsyncLifetime
     public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql.Replace("{schema}", Schema, StringComparison.Ordinal));
-        return (T)(await cmd.ExecuteScalarAsync())!;
+        // SQL NULL arrives as DBNull: a nullable T gets null (a sequence never used has no last value yet).
+        return await cmd.ExecuteScalarAsync() is { } value and not DBNull ? (T)value : default!;
     }
 
     public async Task ExecuteAsync(string sql)
