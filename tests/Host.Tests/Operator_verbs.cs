@@ -384,4 +384,24 @@ public sealed class Operator_verbs(HostFixture host) : IClassFixture<HostFixture
         (await HostFixture.RunVerbAsync(["rebuild", .. host.ConfigArgs])).Code.ShouldBe(2);
         (await HostFixture.RunVerbAsync(["rebuild", "roster", "no-such-projection", .. host.ConfigArgs])).Code.ShouldBe(2);
     }
+
+    [Theory]
+    [InlineData("verify", "--dry-run")]
+    [InlineData("migrate", "extra")]
+    [InlineData("verify-copy", "a", "b", "c")]
+    [InlineData("token", "--role", "analyst", "--org", "x", "--side", "Outflow", "--hours", "Infinity")]
+    [InlineData("token", "--role", "analyst", "--org", "x", "--side", "Outflow", "--hours", "1e12")]
+    [InlineData("seed", "--size", "9999999999999m")]
+    [InlineData("seed", "--size", "0")]
+    public async Task an_unknown_option_an_extra_argument_or_a_number_out_of_range_is_a_usage_error_that_creates_nothing(params string[] args)
+    {
+        var schema = HostFixture.NewSchema();
+        var (code, output) = await HostFixture.RunVerbAsync([.. args, .. HostFixture.ConfigFor(schema)]);
+
+        code.ShouldBe(OperatorVerbs.Usage, output);
+        await using var dataSource = NpgsqlDataSource.Create(HostFixture.ConnectionString);
+        await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, $1)");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+        ((long)(await cmd.ExecuteScalarAsync())!).ShouldBe(0, "nothing was migrated");
+    }
 }

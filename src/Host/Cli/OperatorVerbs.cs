@@ -14,7 +14,7 @@ namespace CoManagement.Host.Cli;
 
 /// <summary>
 /// <c>dotnet run --project src/Host -- &lt;verb&gt;</c>: migrate, seed, rebuild, verify, seal, export-seals, export-events, verify-copy, token. Verbs read
-/// the Host's configuration (appsettings, environment, <c>--Key=value</c>) and build the Host's services, so a verb
+/// the Host's configuration (appsettings, environment, <c>--Section:Key=value</c>) and build the Host's services, so a verb
 /// appends and reads exactly as the running service does. Exit codes: 0 done, 1 broken history, 2 usage, 3 failure,
 /// 4 a copy (<c>verify-copy</c>) whose chains hold but with events no seal proves.
 /// With no arguments, or only configuration overrides, the program runs the Host instead (<see cref="StartsHost"/>).
@@ -27,6 +27,13 @@ public static class OperatorVerbs
     {
         ["seed"] = ["size"],
         ["token"] = ["role", "org", "side", "user", "hours"],
+    };
+
+    /// <summary>How many bare arguments a verb takes at most (rebuild: any number of projections).</summary>
+    private static readonly Dictionary<string, int> MostPositional = new(StringComparer.Ordinal)
+    {
+        ["migrate"] = 0, ["seed"] = 1, ["verify"] = 0, ["seal"] = 0, ["export-seals"] = 1, ["export-events"] = 1,
+        ["verify-copy"] = 2, ["token"] = 0, ["help"] = 0,
     };
 
     private static readonly string[] HelpWords = ["help", "--help", "-h", "-?"];
@@ -70,6 +77,8 @@ public static class OperatorVerbs
         try
         {
             var parsed = VerbArgs.Parse(args[1..], OptionsOf.GetValueOrDefault(verb, []));
+            if (MostPositional.TryGetValue(verb, out var most) && parsed.Positional.Count > most)
+                return Help(console, Usage, $"{verb} takes {(most == 0 ? "no" : $"at most {most}")} argument{(most == 1 ? "" : "s")}, got '{string.Join(' ', parsed.Positional)}'");
             return verb switch
             {
                 "migrate" => await WithServicesAsync(parsed, sp => MigrateAsync(sp, console, cts.Token)),
@@ -122,6 +131,7 @@ public static class OperatorVerbs
 
     private static async Task<int> SeedAsync(IServiceProvider sp, string size, IAnsiConsole console, CancellationToken ct)
     {
+        DemoSeeder.CountMembers(size); // an unknown size is a usage error before anything is migrated
         await MigrateAsync(sp, console, ct);
         SeedSummary summary = null!;
         await console.Progress().StartAsync(async ctx =>
@@ -297,6 +307,8 @@ public static class OperatorVerbs
         return file;
     }
 
+    private const double MaxTokenHours = 24 * 366;
+
     private static int Token(VerbArgs args, IAnsiConsole console, TextWriter output)
     {
         var settings = HostSettings.From(Builder(args).Configuration);
@@ -309,7 +321,8 @@ public static class OperatorVerbs
         var side = Enum.TryParse<Side>(args.Required("side"), ignoreCase: true, out var s) && Enum.IsDefined(s)
             ? s : throw new ArgumentException("--side must be Outflow or Inflow");
         var hours = args.Option("hours") is { } h
-            ? double.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException("--hours must be a positive number")
+            ? double.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && v <= MaxTokenHours ? v
+                : throw new ArgumentException($"--hours must be a positive number of at most {MaxTokenHours} (a year)")
             : 8;
         output.WriteLine(new TokenIssuer(settings.SigningKey).Issue(
             args.Option("user") ?? Environment.UserName, args.Required("role"), args.Required("org"), side, TimeSpan.FromHours(hours)));
@@ -340,6 +353,7 @@ public static class OperatorVerbs
                                           seal (every event, without seals): no seal proves them, so seal before export
               token --role <org-staff|analyst|auditor> --org <id> --side <Outflow|Inflow> [[--user <id>]] [[--hours 8]]
               help, --help, -h            this text, exit code 0 (an unknown verb or option prints it to stderr, exit code 2)
+            Configuration for a verb: --Section:Key=value (e.g. --EventStore:Schema=demo); any other option is refused.
             With no verb, or only configuration overrides (--Key=value), the program runs the Host.
             Exit codes: 0 done, 1 broken history, 2 usage, 3 failure, 4 (verify-copy) events no seal proves.
 

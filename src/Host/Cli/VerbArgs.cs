@@ -2,8 +2,10 @@ namespace CoManagement.Host.Cli;
 
 /// <summary>
 /// A verb's own arguments apart from configuration overrides: <c>--role analyst</c> is the verb's when it names one of
-/// its options, <c>--ConnectionStrings:EventStore=…</c> goes to configuration, and bare words are positional. Splitting
-/// first matters because the configuration parser would swallow a path such as <c>/tmp/seals.json</c> as a key.
+/// its options, <c>--ConnectionStrings:EventStore=…</c> (a <c>Section:Key</c>, with a value) goes to configuration, and
+/// bare words are positional. Anything else (<c>--dry-run</c>, <c>-x</c>) is an unknown option, refused rather than
+/// quietly taken as configuration. Splitting first matters because the configuration parser would swallow a path such
+/// as <c>/tmp/seals.json</c> as a key.
 /// </summary>
 internal sealed record VerbArgs(IReadOnlyList<string> Positional, IReadOnlyDictionary<string, string> Options, string[] ConfigArgs)
 {
@@ -31,8 +33,10 @@ internal sealed record VerbArgs(IReadOnlyList<string> Positional, IReadOnlyDicti
                     : throw new ArgumentException($"--{name} needs a value");
                 continue;
             }
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || !name.Contains(':', StringComparison.Ordinal) || (eq < 0 && !hasNext))
+                throw new ArgumentException($"unknown option '{arg}' (configuration is given as --Section:Key=value)");
             config.Add(arg);
-            if (eq < 0 && hasNext)
+            if (eq < 0)
                 config.Add(args[++i]);
         }
         return new VerbArgs(positional, options, [.. config]);

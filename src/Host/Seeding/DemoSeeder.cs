@@ -140,14 +140,18 @@ public static class DemoSeeder
             "small" => (Each(d => (d + 9) / 10), SeedPath.Bulk),
             "demo" => (Each(d => d), SeedPath.Bulk),
             var s when ParseCount(s) is { } total => (Scale(flows, total), SeedPath.Bulk),
-            _ => throw new ArgumentException($"unknown seed size '{size}': tiny, bulk-tiny, small, demo, 1m, or a count such as 250k"),
+            _ => throw new ArgumentException($"unknown seed size '{size}': tiny, bulk-tiny, small, demo, 1m, or a count such as 250k (at most 10m)"),
         };
     }
+
+    private const long MaxMembers = 10_000_000;
 
     private static long? ParseCount(string s)
     {
         var (digits, factor) = s[^1] switch { 'k' => (s[..^1], 1_000L), 'm' => (s[..^1], 1_000_000L), _ => (s, 1L) };
-        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n * factor : null;
+        // At most MaxMembers: more than the country's mobile members (about 5 million), and no product that overflows.
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= MaxMembers / factor
+            ? n * factor : null;
     }
 
     /// <summary>The demo's proportions at another total: floors, then the remainder to the largest fractions.</summary>
