@@ -92,6 +92,38 @@ public class HostFixture : IAsyncLifetime
     public Task CaughtUpAsync() =>
         Services.GetRequiredService<ProjectionCatalog>().CatchUpAsync(Services.GetRequiredService<PostgresEventStore>(), TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// The program itself in a process of its own, as an operator starts it, with <paramref name="environment"/> set;
+    /// killed (and the test failed) if it has not exited within <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunProgramAsync(
+        string[] args, IReadOnlyDictionary<string, string> environment, TimeSpan limit)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(OperatorVerbs).Assembly.Location, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var program = System.Diagnostics.Process.Start(start)!;
+        var stdout = program.StandardOutput.ReadToEndAsync(ct);
+        var stderr = program.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limit);
+        try
+        {
+            await program.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            program.Kill(entireProcessTree: true);
+            throw new ShouldAssertException($"'{string.Join(' ', args)}' did not exit within {limit.TotalSeconds} s: {await stdout}");
+        }
+        return (program.ExitCode, await stdout, await stderr);
+    }
+
     public static async Task<(int Code, string Output)> RunVerbAsync(string[] args, TextWriter? output = null)
     {
         var console = new StringWriter();

@@ -65,36 +65,17 @@ public sealed class Host_start_up_failures
 
     internal static async Task<(int Code, string Stderr)> RunHostAsync(Dictionary<string, string> environment, params string[] args)
     {
-        var ct = TestContext.Current.CancellationToken;
-        var start = new ProcessStartInfo("dotnet", [typeof(OperatorVerbs).Assembly.Location, .. args])
+        var settings = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__EventStore"] = HostFixture.ConnectionString,
-                ["EventStore__Schema"] = HostFixture.NewSchema(),
-                ["Auth__SigningKey"] = HostFixture.SigningKey,
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-                ["RABBITMQ_URI"] = "",
-            },
+            ["ConnectionStrings__EventStore"] = HostFixture.ConnectionString,
+            ["EventStore__Schema"] = HostFixture.NewSchema(),
+            ["Auth__SigningKey"] = HostFixture.SigningKey,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["RABBITMQ_URI"] = "",
         };
         foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-        using var program = Process.Start(start)!;
-        var stdout = program.StandardOutput.ReadToEndAsync(ct);
-        var stderr = program.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        try
-        {
-            await program.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            program.Kill(entireProcessTree: true);
-            throw new ShouldAssertException($"the Host did not exit within 90 s: {await stdout}");
-        }
-        return (program.ExitCode, await stderr + await stdout);
+            settings[key] = value;
+        var (code, stdout, stderr) = await HostFixture.RunProgramAsync(args, settings, TimeSpan.FromSeconds(90));
+        return (code, stderr + stdout);
     }
 }
