@@ -10,13 +10,7 @@ public sealed partial class PostgresEventStore
     public async Task<VerificationReport> VerifyStreamAsync(string streamId, CancellationToken ct = default)
     {
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.verify_stream");
-        var verifier = new ChainVerifier();
-        foreach (var e in await ReadStreamAsync(streamId, ct: ct).ConfigureAwait(false))
-        {
-            if (!verifier.Check(e))
-                break;
-        }
-        return verifier.Report(0);
+        return ChainVerifier.VerifyStream(await ReadStreamAsync(streamId, ct: ct).ConfigureAwait(false));
     }
 
     /// <summary>

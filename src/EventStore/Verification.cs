@@ -116,6 +116,18 @@ public sealed class ChainVerifier
 
     public VerificationReport Report(long sealsChecked) => new(StreamsChecked, EventsChecked, sealsChecked, FirstBroken);
 
+    /// <summary>One stream's chain, from its events as read (in version order): the first broken link, if any.</summary>
+    public static VerificationReport VerifyStream(IEnumerable<RecordedEvent> events)
+    {
+        var verifier = new ChainVerifier();
+        foreach (var e in events)
+        {
+            if (!verifier.Check(e))
+                break;
+        }
+        return verifier.Report(0);
+    }
+
     /// <summary>
     /// Offline: checks an exported copy of events, in any order (held and sorted here), against exported seals, without
     /// a database. <see cref="ExportVerifier"/> streams a copy in position order, as <c>ExportEventsAsync</c> writes it.
