@@ -49,10 +49,13 @@ public sealed class CommandHandler(
 
         if (command.CommandId == Guid.Empty)
             return CommandResult.Rejected(streamId, 0, ReasonCodes.MissingField, "the command id is empty");
-        if (await store.FindCommandAsync(command.CommandId, ct).ConfigureAwait(false) is { } earlier)
-            return Repeat(earlier);
-        if (await store.FindRejectionAsync(command.CommandId, ct).ConfigureAwait(false) is { } refused)
-            return Repeat(refused);
+        switch (await store.FindAnswerAsync(command.CommandId, ct).ConfigureAwait(false))
+        {
+            case ({ } earlier, _):
+                return Repeat(earlier);
+            case (_, { } refused):
+                return Repeat(refused);
+        }
 
         var metadata = new EventMetadata(context?.CorrelationId ?? command.CommandId, context?.CausationId,
             command.Actor.UserId, command.Actor.OrganizationId, command.Actor.Side.ToString(), command.CommandId);

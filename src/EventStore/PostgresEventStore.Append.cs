@@ -62,11 +62,28 @@ public sealed partial class PostgresEventStore
         await using var cmd = _dataSource.CreateCommand(Sql.FindCommand);
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = commandId });
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            return null;
-        return new AppendResult(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3),
-            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero), Duplicate: true);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadAccepted(reader) : null;
     }
+
+    /// <summary>
+    /// How a command id was answered before, if it was: its first result (accepted) or its stored rejection, looked up
+    /// in one round trip, as a command handler asks before every decision.
+    /// </summary>
+    public async Task<(AppendResult? Accepted, CommandRejection? Rejected)> FindAnswerAsync(Guid commandId, CancellationToken ct = default)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.FindCommand) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = commandId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.FindRejection) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = commandId } } });
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var accepted = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadAccepted(reader) : null;
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        var rejected = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRejection(reader) : null;
+        return (accepted, rejected);
+    }
+
+    private static AppendResult ReadAccepted(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero), Duplicate: true);
 
     /// <summary>
     /// Stores that <paramref name="commandId"/> was rejected, for ever (no event is written), under the lock of
@@ -109,11 +126,12 @@ public sealed partial class PostgresEventStore
     private static async Task<CommandRejection?> ReadRejectionAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            return null;
-        return new CommandRejection(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero));
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRejection(reader) : null;
     }
+
+    private static CommandRejection ReadRejection(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero));
 
     private async Task<IReadOnlyList<AppendResult>> AppendInOwnTransactionAsync(IReadOnlyList<StreamWrite> writes, CancellationToken ct)
     {
