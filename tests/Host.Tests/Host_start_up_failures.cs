@@ -14,6 +14,7 @@ public sealed class Host_start_up_failures
     [InlineData("Auth__SigningKey", "c2hvcnQta2V5", "at least 32 bytes")]
     [InlineData("EventStore__Schema", "Event-Store", "must be a lower-case SQL identifier")]
     [InlineData("Bus__OutboxBatchSize", "0", "Setting Bus:OutboxBatchSize is 0")]
+    [InlineData("Bus__OutboxMaxAttempts", "0", "Setting Bus:OutboxMaxAttempts is 0")]
     [InlineData("Bus__OutboxPollInterval", "-00:00:01", "Setting Bus:OutboxPollInterval is -00:00:01")]
     [InlineData("EventStore__SealInterval", "00:00:00", "Setting EventStore:SealInterval")]
     [InlineData("Health__CheckTimeoutSeconds", "0", "Setting Health:CheckTimeoutSeconds")]

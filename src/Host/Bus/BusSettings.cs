@@ -35,6 +35,7 @@ public sealed class BusSettings
             throw new InvalidOperationException("Setting Bus:CommandQueue is empty: it must name a queue.");
         SettingCheck.Positive(OutboxPollInterval, "Bus:OutboxPollInterval");
         SettingCheck.Positive(OutboxBatchSize, "Bus:OutboxBatchSize");
+        SettingCheck.Positive(OutboxMaxAttempts, "Bus:OutboxMaxAttempts");
         SettingCheck.Positive(OutboxMonitorInterval, "Bus:OutboxMonitorInterval");
         SettingCheck.Positive(OutboxStaleAfter, "Bus:OutboxStaleAfter");
     }
