@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CoManagement.Domain.Common;
@@ -276,12 +275,10 @@ public static partial class AnalystEndpoints
     {
         if (month is null)
             return null;
-        if (!MonthPattern().IsMatch(month)
-            || int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture) is < Doc.FirstYear or > Doc.LastYear
-            || int.Parse(month.AsSpan(5), CultureInfo.InvariantCulture) is < 1 or > 12)
+        if (!MonthPattern().IsMatch(month) || !Months.TryParse(month, out var asked) || asked.Year is < Doc.FirstYear or > Doc.LastYear)
             return Api.BadRequest($"month must be yyyy-MM, a year from {Doc.FirstYear} to {Doc.LastYear}, got '{month}'");
         var open = Months.Of(clock.GetUtcNow());
-        return Months.TryParse(month, out var asked) && asked > open
+        return asked > open
             ? Api.BadRequest($"month {month} has not begun: the open month is {Months.Format(open)}, answered live (omit month)")
             : null;
     }
